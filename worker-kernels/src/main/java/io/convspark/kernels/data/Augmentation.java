@@ -17,7 +17,9 @@ import io.convspark.kernels.random.SplitMix64;
  * threads nor on how the data is partitioned. Shift, flip and crop compose into one whole-pixel
  * index mapping (copies only); bilinear interpolation is used only when rotation or zoom is on.
  */
-public final class Augmentation {
+public final class Augmentation implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private static final long AUGMENT_DOMAIN = 0x4155474D454E5431L;
 
     /** Random draws per sample, each from its own counter so enabling one option never changes another. */

@@ -5,7 +5,7 @@ package io.convspark.kernels.data;
  * Implementations are per-channel affine maps of the pixel value, evaluated through a 256-entry
  * lookup table per channel, and immutable (safe to share between threads).
  */
-public interface Normalizer {
+public interface Normalizer extends java.io.Serializable {
     /** Writes {@code channels * planeSize} floats at {@code out[outOffset...]}. */
     void normalize(byte[] pixels, int pixelOffset, int channels, int planeSize, float[] out, int outOffset);
 

@@ -5,6 +5,8 @@ package io.convspark.kernels.data;
  * choice is {@link #UNIT}, {@code x / 255} into {@code [0, 1]}.
  */
 public final class Rescaling implements Normalizer {
+    private static final long serialVersionUID = 1L;
+
     /** {@code x / 255}. */
     public static final Rescaling UNIT = new Rescaling(1.0 / 255.0, 0.0);
     /** {@code x} unchanged (0..255). */

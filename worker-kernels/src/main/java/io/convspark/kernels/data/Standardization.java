@@ -11,6 +11,8 @@ import java.util.Arrays;
  * floored at {@value #MIN_STD} so a constant channel maps to 0 instead of dividing by zero.
  */
 public final class Standardization implements Normalizer {
+    private static final long serialVersionUID = 1L;
+
     /** Floor of the standard deviation (Keras' backend epsilon). */
     public static final float MIN_STD = 1e-7f;
 

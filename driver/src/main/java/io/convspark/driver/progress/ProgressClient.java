@@ -1,0 +1,114 @@
+package io.convspark.driver.progress;
+
+import io.convspark.driver.allreduce.JobCredentials;
+import io.convspark.driver.allreduce.PeerAddress;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A replica's end of the progress stream. Progress is best effort: if the driver cannot be reached or the
+ * connection breaks, the client logs once and goes quiet; training never waits for or fails on it.
+ */
+public final class ProgressClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressClient.class);
+    private static final int CONNECT_TIMEOUT_MS = 10_000;
+
+    private Socket socket;
+    private DataOutputStream out;
+
+    private ProgressClient(Socket socket, DataOutputStream out) {
+        this.socket = socket;
+        this.out = out;
+    }
+
+    /** Connects and authenticates; a client that stays silent if {@code server} is null or unreachable. */
+    public static ProgressClient connect(PeerAddress server, JobCredentials credentials, int rank) {
+        if (server == null) {
+            return new ProgressClient(null, null);
+        }
+        Socket s = new Socket();
+        try {
+            s.connect(server.toSocketAddress(), CONNECT_TIMEOUT_MS);
+            s.setSoTimeout(CONNECT_TIMEOUT_MS);
+            s.setTcpNoDelay(true);
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            byte[] nonce = new byte[ProgressProtocol.NONCE_BYTES];
+            in.readFully(nonce);
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
+            out.writeUTF(credentials.jobId());
+            out.writeInt(rank);
+            out.write(ProgressProtocol.mac(credentials, nonce, rank));
+            out.flush();
+            return new ProgressClient(s, out);
+        } catch (IOException e) {
+            LOG.warn("no live progress: cannot reach the driver's progress server at {}: {}", server, e.toString());
+            closeQuietly(s);
+            return new ProgressClient(null, null);
+        }
+    }
+
+    public void step(int epoch, int step, int steps, Map<String, Double> logs) {
+        send(d -> {
+            d.writeByte(ProgressProtocol.STEP);
+            d.writeInt(epoch);
+            d.writeInt(step);
+            d.writeInt(steps);
+            ProgressProtocol.writeLogs(d, logs);
+        });
+    }
+
+    public void epochEnd(int epoch, Map<String, Double> logs) {
+        send(d -> {
+            d.writeByte(ProgressProtocol.EPOCH);
+            d.writeInt(epoch);
+            ProgressProtocol.writeLogs(d, logs);
+        });
+    }
+
+    public void message(String text) {
+        send(d -> {
+            d.writeByte(ProgressProtocol.MESSAGE);
+            d.writeUTF(text.length() > 8000 ? text.substring(0, 8000) : text);
+        });
+    }
+
+    private interface Event {
+        void write(DataOutputStream d) throws IOException;
+    }
+
+    private void send(Event e) {
+        if (out == null) {
+            return;
+        }
+        try {
+            e.write(out);
+            out.flush();
+        } catch (IOException ex) {
+            LOG.warn("live progress stopped: {}", ex.toString());
+            close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(socket);
+        socket = null;
+        out = null;
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+}

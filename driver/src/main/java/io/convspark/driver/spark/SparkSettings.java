@@ -1,0 +1,26 @@
+package io.convspark.driver.spark;
+
+import org.apache.spark.SparkConf;
+
+/** The Spark settings convspark needs, applied over whatever the user configured. */
+public final class SparkSettings {
+    private SparkSettings() {
+    }
+
+    /**
+     * Kryo with registration required and convspark's registrator; barrier stages retried a few times
+     * (an executor lost mid-training is a stage failure that resumes from the last checkpoint).
+     */
+    public static SparkConf apply(SparkConf conf) {
+        conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        conf.set("spark.kryo.registrationRequired", "true");
+        String registrators = conf.get("spark.kryo.registrator", "");
+        String ours = ConvsparkKryoRegistrator.class.getName();
+        if (!registrators.contains(ours)) {
+            conf.set("spark.kryo.registrator", registrators.isEmpty() ? ours : registrators + "," + ours);
+        }
+        conf.setIfMissing("spark.stage.maxConsecutiveAttempts", "8");
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        return conf;
+    }
+}

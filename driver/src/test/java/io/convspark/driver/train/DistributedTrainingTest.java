@@ -1,0 +1,129 @@
+package io.convspark.driver.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.convspark.driver.progress.TrainingListener;
+import io.convspark.kernels.data.ImageDataset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real barrier stages on an embedded local[2] Spark: equivalence, checkpoints, resume, progress. */
+class DistributedTrainingTest {
+    private static JavaSparkContext sc;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() {
+        sc = SparkTestContext.local(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        sc.stop();
+    }
+
+    private static TrainingPlan.Builder plan() {
+        return TrainingPlan.builder(TestData.MODEL).batchSize(64).seed(7).threadsPerReplica(1)
+                .optimizer("adam", Map.of("learning_rate", 0.01f));
+    }
+
+    @Test
+    void twoReplicasEqualOneReplicaAfterTwentySteps() throws Exception {
+        ImageDataset train = TestData.quadrants(640, 1); // 10 steps per epoch
+        TrainingPlan p = plan().epochs(2).build();
+        TrainingResult two = new DistributedTrainer(sc, p, 2, 2).fit(train, null, TrainingListener.NONE, false);
+        TrainingResult one = new DistributedTrainer(sc, p, 1, 2).fit(train, null, TrainingListener.NONE, false);
+        assertEquals(20, two.iterations());
+        assertEquals(20, one.iterations());
+        float[] a = two.model().parameters().values();
+        float[] b = one.model().parameters().values();
+        double maxRel = 0;
+        for (int i = 0; i < a.length; i++) {
+            maxRel = Math.max(maxRel, Math.abs(a[i] - b[i]) / Math.max(1e-3, Math.max(Math.abs(a[i]), Math.abs(b[i]))));
+        }
+        assertTrue(maxRel <= 1e-4, "max relative difference " + maxRel);
+        // and it learned: loss falls
+        double[] loss = two.series("loss");
+        assertTrue(loss[1] < loss[0], "loss " + loss[0] + " -> " + loss[1]);
+    }
+
+    @Test
+    void reportsProgressAndValidationAndStepTimes() throws Exception {
+        ImageDataset data = TestData.quadrants(800, 2);
+        ImageDataset train = data.slice(0, 640);
+        ImageDataset val = data.slice(640, 800);
+        List<Map<String, Double>> epochs = new ArrayList<>();
+        List<Integer> steps = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public synchronized void onStep(int epoch, int step, int stepsPerEpoch, Map<String, Double> logs) {
+                steps.add(step);
+            }
+
+            @Override
+            public synchronized void onEpochEnd(int epoch, Map<String, Double> logs) {
+                epochs.add(logs);
+            }
+        };
+        TrainingResult r = new DistributedTrainer(sc, plan().epochs(3).build(), 2).fit(train, val, listener, false);
+        assertEquals(3, r.history().size());
+        synchronized (listener) {
+            assertEquals(3, epochs.size());
+            assertTrue(steps.contains(9), "the last step of an epoch is always reported: " + steps);
+        }
+        Map<String, Double> last = r.history().get(2);
+        assertTrue(last.get("val_accuracy") > 0.9, "val accuracy " + last);
+        assertTrue(last.containsKey("val_loss") && last.containsKey("accuracy"));
+        assertEquals(2, r.times().size());
+        assertEquals(30, r.times().get(0).steps());
+        assertTrue(r.times().get(0).medianAllReduceMillis() > 0);
+        assertNull(r.stopReason());
+    }
+
+    @Test
+    void resumesFromCheckpointsAndMatchesAnUninterruptedRun() throws Exception {
+        ImageDataset train = TestData.quadrants(640, 3);
+        String dir = tmp.resolve("ckpt").toUri().toString();
+        TrainingResult full = new DistributedTrainer(sc, plan().epochs(3).build(), 2)
+                .fit(train, null, TrainingListener.NONE, false);
+        // 2 epochs, checkpoints every 4 steps, then resume for the third epoch.
+        TrainingPlan first = plan().epochs(2).checkpointDir(dir).checkpointEverySteps(4).build();
+        new DistributedTrainer(sc, first, 2).fit(train, null, TrainingListener.NONE, false);
+        assertTrue(Files.list(tmp.resolve("ckpt")).anyMatch(f -> f.getFileName().toString().endsWith(".ckpt")));
+        TrainingPlan again = plan().epochs(3).checkpointDir(dir).checkpointEverySteps(4).build();
+        assertThrows(IllegalArgumentException.class,
+                () -> new DistributedTrainer(sc, again, 2).fit(train, null, TrainingListener.NONE, false),
+                "a directory with checkpoints needs --resume");
+        TrainingResult resumed = new DistributedTrainer(sc, again, 2).fit(train, null, TrainingListener.NONE, true);
+        assertEquals(20, resumed.resumedFromStep());
+        assertEquals(30, resumed.iterations());
+        assertEquals(3, resumed.history().size());
+        float[] a = full.model().parameters().values();
+        float[] b = resumed.model().parameters().values();
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], b[i], 0f, "parameter " + i + " differs after resume");
+        }
+    }
+
+    @Test
+    void batchSmallerThanShardCountIsRefused() {
+        TrainingPlan p = plan().batchSize(1).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new DistributedTrainer(sc, p, 2).fit(TestData.quadrants(64, 1), null, TrainingListener.NONE,
+                        false));
+        assertTrue(e.getMessage().contains("batch size 1"), e.getMessage());
+    }
+}
