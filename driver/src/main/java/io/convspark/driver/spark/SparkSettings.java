@@ -21,6 +21,10 @@ public final class SparkSettings {
         }
         conf.setIfMissing("spark.stage.maxConsecutiveAttempts", "8");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        // A re-run barrier stage waits for enough free slots (a replacement executor): check every second,
+        // not every 15 s.
+        conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s");
+        conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "120");
         return conf;
     }
 }

@@ -8,7 +8,6 @@ import io.convspark.driver.progress.ProgressServer;
 import io.convspark.driver.progress.TrainingListener;
 import io.convspark.kernels.data.ImageDataset;
 import io.convspark.kernels.model.Model;
-import io.convspark.kernels.random.SplitMix64;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -94,7 +93,7 @@ public final class DistributedTrainer {
             }
         }
         LOG.info("distributed training: {} replica(s), {}", workers, layout);
-        JavaRDD<ShardBlock> blocks = sc.parallelize(blocks(train, validation, layout), workers)
+        JavaRDD<ShardBlock> blocks = sc.parallelize(ShardBlock.group(train, validation, layout, plan.seed()), workers)
                 .setName("convspark shards (" + train.size() + " training images)");
         blocks.persist(StorageLevel.MEMORY_ONLY());
 
@@ -140,28 +139,7 @@ public final class DistributedTrainer {
                 first.resumedFromStep(), times, seconds, rejected);
     }
 
-    /**
-     * The RDD elements, grouped by replica: replica r's training shards, then its part of the validation
-     * set. Every replica gets the same number of elements, so {@code parallelize} puts each group in its
-     * own partition (the task checks it).
-     */
-    List<ShardBlock> blocks(ImageDataset train, ImageDataset validation, ShardLayout layout) {
-        int[][] assignment = layout.assign(SplitMix64.permutation(train.size(), SplitMix64.key(plan.seed(), 0x5A4D),
-                0));
-        List<ShardBlock> list = new ArrayList<>();
-        for (int r = 0; r < workers; r++) {
-            for (int s = layout.firstShard(r); s < layout.endShard(r); s++) {
-                list.add(new ShardBlock(s, false, train.subset(assignment[s])));
-            }
-            ImageDataset val = validation == null ? train.slice(0, 0)
-                    : validation.slice((int) ((long) validation.size() * r / workers),
-                    (int) ((long) validation.size() * (r + 1) / workers));
-            list.add(new ShardBlock(r, true, val));
-        }
-        return list;
-    }
-
-    private static void checkData(ImageDataset data, Model model, String role) {
+    static void checkData(ImageDataset data, Model model, String role) {
         if (!data.sampleShape().equals(model.inputShape())) {
             throw new IllegalArgumentException("the " + role + " data has samples of shape " + data.sampleShape()
                     + " but model '" + model.name() + "' expects " + model.inputShape());

@@ -119,6 +119,55 @@ class DistributedTrainingTest {
     }
 
     @Test
+    void driverSynchronizedBaselineGivesTheSameModel() throws Exception {
+        ImageDataset train = TestData.quadrants(640, 4);
+        TrainingPlan p = plan().epochs(1).build();
+        TrainingResult ring = new DistributedTrainer(sc, p, 2).fit(train, null, TrainingListener.NONE, false);
+        TrainingResult driver = new DriverSyncTrainer(sc, p, 2, 2).fit(train, null, TrainingListener.NONE);
+        assertEquals(10, driver.iterations());
+        float[] a = ring.model().parameters().values();
+        float[] b = driver.model().parameters().values();
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], b[i], 1e-4f * Math.max(1f, Math.abs(a[i])), "parameter " + i);
+        }
+        assertEquals(ring.history().get(0).get("loss"), driver.history().get(0).get("loss"), 1e-4);
+    }
+
+    @Test
+    void aStrangerWithoutTheSecretIsRefusedAndTrainingGoesOn() throws Exception {
+        List<java.net.Socket> strangers = new ArrayList<>();
+        TrainingListener intruder = new TrainingListener() {
+            @Override
+            public void onMessage(int rank, String message) {
+                if (message.startsWith(ReplicaTask.LISTENING)) {
+                    io.convspark.driver.allreduce.PeerAddress at = io.convspark.driver.allreduce.PeerAddress.parse(
+                            message.substring(ReplicaTask.LISTENING.length()));
+                    try {
+                        java.net.Socket s = new java.net.Socket(at.host(), at.port());
+                        s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes());
+                        s.getOutputStream().flush();
+                        synchronized (strangers) {
+                            strangers.add(s);
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+        TrainingResult r = new DistributedTrainer(sc, plan().epochs(1).build(), 2)
+                .fit(TestData.quadrants(640, 5), null, intruder, false);
+        assertEquals(10, r.iterations());
+        synchronized (strangers) {
+            assertEquals(2, strangers.size());
+            for (java.net.Socket s : strangers) {
+                s.close();
+            }
+        }
+        assertTrue(r.rejectedConnections() >= 2, "rejected: " + r.rejectedConnections());
+    }
+
+    @Test
     void batchSmallerThanShardCountIsRefused() {
         TrainingPlan p = plan().batchSize(1).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
