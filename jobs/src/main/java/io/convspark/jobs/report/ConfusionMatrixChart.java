@@ -10,6 +10,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYBlockRenderer;
@@ -29,6 +30,7 @@ final class ConfusionMatrixChart {
     private static final int MAX_SIDE = 1400;
     private static final int MIN_CELL_FOR_COUNTS = 22;
     private static final int SHORT_NAME = 6;
+    private static final int COLOR_BAR_TICKS = 8;
 
     private ConfusionMatrixChart() {
     }
@@ -103,7 +105,7 @@ final class ConfusionMatrixChart {
     private static PaintScaleLegend colorBar(BlueScale scale) {
         NumberAxis counts = new NumberAxis("count");
         counts.setRange(scale.getLowerBound(), scale.getUpperBound());
-        counts.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        counts.setTickUnit(new NumberTickUnit(roundStep(scale.getUpperBound() / COLOR_BAR_TICKS)));
         ChartStyle.styleAxis(counts);
         PaintScaleLegend legend = new PaintScaleLegend(scale, counts);
         legend.setPosition(RectangleEdge.RIGHT);
@@ -112,5 +114,16 @@ final class ConfusionMatrixChart {
         legend.setStripWidth(18);
         legend.setBackgroundPaint(Color.WHITE);
         return legend;
+    }
+
+    /** The smallest of 1, 2, 5, 10, 20, 50, ... that is at least {@code step}. */
+    static long roundStep(double step) {
+        for (long magnitude = 1; ; magnitude *= 10) {
+            for (long m : new long[] {1, 2, 5}) {
+                if (m * magnitude >= step) {
+                    return m * magnitude;
+                }
+            }
+        }
     }
 }

@@ -58,8 +58,22 @@ final class HistoryChart {
         epochs.setRange(0.5, history.size() + 0.5);
         NumberAxis values = (NumberAxis) plot.getRangeAxis();
         values.setAutoRangeIncludesZero(false);
-        values.setAutoRangeMinimumSize(1e-3);
+        values.setAutoRangeMinimumSize(minimumSpan(data));
         return Optional.of(ChartStyle.draw(chart, WIDTH, HEIGHT));
+    }
+
+    /**
+     * The smallest value range the y axis shows: a twentieth of the largest magnitude plotted, so that a
+     * single epoch or a flat curve sits mid-chart with readable ticks instead of a magnified nothing.
+     */
+    private static double minimumSpan(XYSeriesCollection data) {
+        double largest = 0;
+        for (int s = 0; s < data.getSeriesCount(); s++) {
+            for (int i = 0; i < data.getItemCount(s); i++) {
+                largest = Math.max(largest, Math.abs(data.getYValue(s, i)));
+            }
+        }
+        return Math.max(1e-3, 0.05 * largest);
     }
 
     /** The finite values, at epochs numbered from 1. */

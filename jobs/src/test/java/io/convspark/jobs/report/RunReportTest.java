@@ -14,6 +14,8 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -45,7 +47,7 @@ class RunReportTest {
     private static History history(int epochs, boolean validation) {
         History h = new History();
         for (int e = 0; e < epochs; e++) {
-            Map<String, Double> logs = new java.util.LinkedHashMap<>();
+            Map<String, Double> logs = new LinkedHashMap<>();
             logs.put("loss", 1.0 / (e + 1));
             logs.put("accuracy", 0.5 + 0.1 * e);
             if (validation) {
@@ -150,10 +152,18 @@ class RunReportTest {
         assertEquals(dataset(1).pixel(0, 0, 0, 3), gray);
     }
 
+    @Test
+    void colorBarTicksAreRoundNumbers() {
+        assertEquals(1, ConfusionMatrixChart.roundStep(0.4));
+        assertEquals(5, ConfusionMatrixChart.roundStep(5));
+        assertEquals(200, ConfusionMatrixChart.roundStep(1135 / 8.0));
+        assertEquals(1000, ConfusionMatrixChart.roundStep(501));
+    }
+
     private static BufferedImage assertPng(Path file, int width, int height) throws IOException {
         assertTrue(Files.isRegularFile(file), file + " written");
         byte[] head = Files.readAllBytes(file);
-        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(head, 4), file + " is a PNG");
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(head, 4), file + " is a PNG");
         BufferedImage image = ImageIO.read(file.toFile());
         assertNotNull(image, file + " decodes");
         if (width > 0) {
