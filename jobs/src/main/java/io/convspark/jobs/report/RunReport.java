@@ -40,7 +40,8 @@ public final class RunReport {
 
     /**
      * @param testOutputs the model's outputs for each sample of {@code test}, in order ({@code Trainer.predict})
-     * @param history     the training history; empty when there was no training (no loss or accuracy charts)
+     * @param history     the training history; empty or {@code null} when there was no training (then there
+     *                    are no loss or accuracy charts)
      * @param classNames  one name per class the model outputs, or empty for the data set's names
      *                    (and numbers for classes beyond them)
      */
@@ -50,7 +51,7 @@ public final class RunReport {
                     + " samples");
         }
         this.test = test;
-        this.history = history;
+        this.history = history == null ? new History() : history;
         this.predictions = PredictionCollector.of(testOutputs, test.labels());
         this.classNames = resolveNames(classNames, test, predictions.confusionMatrix().numClasses());
         this.classification = predictions.report(this.classNames);
