@@ -163,6 +163,7 @@ final class TrainCommand implements Callable<Integer> {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         writeRun(runDir, net, history, testMetrics, meanIps, meanSecs, trainSeconds + evalSeconds,
                 test.size() / evalSeconds, cores);
+        console.print(Evaluation.run(trainer, normalizer, 256, test, history, runDir).classification().render());
         console.println("Run directory: " + runDir);
         return 0;
     }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +42,7 @@ class ConvsparkCliTest {
 
     @Test
     void helpForEveryCommand() {
-        for (String cmd : new String[] {"train", "summary"}) {
+        for (String cmd : new String[] {"train", "evaluate", "summary"}) {
             Result r = run(cmd, "--help");
             assertEquals(0, r.code());
             assertTrue(r.out().contains("--model"), r.out());
@@ -78,5 +80,30 @@ class ConvsparkCliTest {
         Result badModel = run("summary", "--model", tmp.resolve("nope.json").toString());
         assertEquals(2, badModel.code());
         assertTrue(badModel.err().contains("nope.json"), badModel.err());
+    }
+
+    @Test
+    void evaluateArgumentsAreChecked(@TempDir Path tmp) throws IOException {
+        Result noModel = run("evaluate", "--data", "mnist:" + tmp);
+        assertEquals(2, noModel.code());
+        assertTrue(noModel.err().contains("--model"), noModel.err());
+
+        Result noFile = run("evaluate", "--model", tmp.resolve("gone.convspark").toString(), "--data", "mnist:" + tmp);
+        assertEquals(2, noFile.code());
+        assertTrue(noFile.err().contains("evaluate: error: --model: no such file"), noFile.err());
+
+        Path modelFile = Files.writeString(tmp.resolve("model.convspark"), "zip");
+        Result badFormat = run("evaluate", "--model", modelFile.toString(), "--data", "imagenet:" + tmp);
+        assertEquals(2, badFormat.code());
+        assertTrue(badFormat.err().contains("unknown format 'imagenet'"), badFormat.err());
+
+        Result badBatch = run("evaluate", "--model", modelFile.toString(), "--data", "mnist:" + tmp, "--batch-size", "0");
+        assertEquals(2, badBatch.code());
+        assertTrue(badBatch.err().contains("--batch-size must be >= 1, got 0"), badBatch.err());
+
+        Result unsupported = run("evaluate", "--model", modelFile.toString(), "--data", "mnist:" + tmp,
+                "--out", tmp.resolve("out").toString());
+        assertEquals(2, unsupported.code());
+        assertTrue(unsupported.err().contains("model files are not supported yet"), unsupported.err());
     }
 }
