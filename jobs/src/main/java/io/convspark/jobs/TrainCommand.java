@@ -2,6 +2,8 @@ package io.convspark.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.convspark.driver.train.TrainingPlan;
+import io.convspark.driver.train.TrainingResult;
 import io.convspark.kernels.compute.Gemms;
 import io.convspark.kernels.compute.KernelExecutor;
 import io.convspark.kernels.data.Augmentation;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -83,16 +86,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Kernel threads (default: all cores)")
     Integer threads;
 
-    @Option(names = "--engine", defaultValue = "local", description = "local: single-JVM trainer (default: ${DEFAULT-VALUE})")
+    @Option(names = "--engine", defaultValue = "spark", description = "spark: data-parallel replicas on Spark (embedded local[*] "
+            + "unless --master or spark-submit says otherwise); local: the single-JVM trainer, no Spark (default: ${DEFAULT-VALUE})")
     String engine;
+
+    @CommandLine.ArgGroup(exclusive = false, heading = "Spark engine options%n")
+    SparkOptions spark = new SparkOptions();
 
     @Option(names = "--out", description = "Run directory (default: runs/MODEL-TIMESTAMP)")
     Path out;
 
     @Override
     public Integer call() throws IOException {
-        if (!engine.equals("local")) {
-            throw new UserError("--engine: expected 'local', got '" + engine + "'");
+        if (!engine.equals("local") && !engine.equals("spark")) {
+            throw new UserError("--engine: expected spark or local, got '" + engine + "'");
         }
         if (epochs < 1 || batchSize < 1) {
             throw new UserError("--epochs and --batch-size must be >= 1");
@@ -109,6 +116,8 @@ final class TrainCommand implements Callable<Integer> {
         spec.verify();
         ImageDataset fullTrain = spec.load(true);
         ImageDataset test = spec.load(false);
+        Path runDir = out != null ? out : Paths.get("runs", ModelDefinition.read(model).name() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         ImageDataset train = fullTrain;
         ImageDataset validation = null;
         if (validationSplit > 0) {
@@ -131,19 +140,39 @@ final class TrainCommand implements Callable<Integer> {
         for (String m : metrics) {
             metricList.add(Metrics.parse(m));
         }
-        Trainer trainer = new Trainer(net, lossFn, opt, metricList);
-        int cores = trainer.context().executor().parallelism();
-
-        console.print(net.summary());
-        console.printf(Locale.ROOT, "Training on %,d images, validating on %,d, testing on %,d; engine local, %d thread(s), "
-                        + "GEMM %s, batch %d, %s%n", train.size(), validation == null ? 0 : validation.size(),
-                test.size(), cores, Gemms.get().name(), batchSize, opt.name());
-
-        FitOptions options = new FitOptions().epochs(epochs).batchSize(batchSize).seed(seed).normalizer(normalizer)
-                .augmentation(augmentation);
+        Trainer trainer;
+        History history;
+        Map<String, Object> engineFacts = new LinkedHashMap<>();
         long start = System.nanoTime();
-        History history = trainer.fit(train, validation, options,
-                List.of(new EpochLogger(console, System.console() != null, batchSize)));
+        if (engine.equals("local")) {
+            trainer = new Trainer(net, lossFn, opt, metricList);
+            int cores = trainer.context().executor().parallelism();
+            console.print(net.summary());
+            console.printf(Locale.ROOT, "Training on %,d images, validating on %,d, testing on %,d; engine local, %d thread(s), "
+                            + "GEMM %s, batch %d, %s%n", train.size(), validation == null ? 0 : validation.size(),
+                    test.size(), cores, Gemms.get().name(), batchSize, opt.name());
+            engineFacts.put("threads", cores);
+            FitOptions options = new FitOptions().epochs(epochs).batchSize(batchSize).seed(seed).normalizer(normalizer)
+                    .augmentation(augmentation);
+            history = trainer.fit(train, validation, options,
+                    List.of(new EpochLogger(console, System.console() != null, batchSize)));
+        } else {
+            console.print(net.summary());
+            TrainingPlan plan = TrainingPlan.builder(ModelDefinition.read(model).json()).modelSource(model.toString())
+                    .loss(loss).optimizer(optimizer, learningRate == null ? null : Map.of("learning_rate", learningRate))
+                    .metrics(metrics).epochs(epochs).batchSize(batchSize).seed(seed).normalizer(normalizer)
+                    .augmentation(augmentation).threadsPerReplica(threads == null ? 0 : threads)
+                    .checkpointDir(spark.checkpointDir != null ? spark.checkpointDir
+                            : runDir.resolve("checkpoints").toAbsolutePath().toUri().toString())
+                    .checkpointEverySteps(spark.checkpointEvery).maxStepsPerEpoch(spark.maxStepsPerEpoch).build();
+            TrainingResult result = SparkEngine.train(spark, plan, train, validation,
+                    new ConsoleProgress(console, System.console() != null, batchSize, epochs), console, engineFacts);
+            trainer = new Trainer(result.model(), lossFn, opt, metricList);
+            history = new History();
+            result.history().forEach(history::add);
+            history.stopReason(result.stopReason());
+        }
+        int cores = trainer.context().executor().parallelism();
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         long evalStart = System.nanoTime();
         Map<String, Double> testMetrics = trainer.evaluate(test, 256, normalizer);
@@ -159,17 +188,16 @@ final class TrainCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "Throughput: %.0f training images/s, %.1f s/epoch; inference %.0f images/s; "
                 + "wall %.1f s%n", meanIps, meanSecs, test.size() / evalSeconds, trainSeconds + evalSeconds);
 
-        Path runDir = out != null ? out : Paths.get("runs", net.name() + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        writeRun(runDir, net, history, testMetrics, meanIps, meanSecs, trainSeconds + evalSeconds,
-                test.size() / evalSeconds, cores);
+        engineFacts.putIfAbsent("threads", cores);
+        writeRun(runDir, trainer.model(), history, testMetrics, meanIps, meanSecs, trainSeconds + evalSeconds,
+                test.size() / evalSeconds, engineFacts);
         console.print(Evaluation.run(trainer, normalizer, 256, test, history, runDir).classification().render());
         console.println("Run directory: " + runDir);
         return 0;
     }
 
     private void writeRun(Path dir, Model net, History history, Map<String, Double> test, double ips, double secs,
-                          double wall, double inferenceIps, int cores) throws IOException {
+                          double wall, double inferenceIps, Map<String, Object> engineFacts) throws IOException {
         Files.createDirectories(dir);
         writeAtomically(dir.resolve("summary.txt"), net.summary());
         StringBuilder csv = new StringBuilder("epoch");
@@ -190,7 +218,7 @@ final class TrainCommand implements Callable<Integer> {
         metrics.put("model", net.name());
         metrics.put("data", data);
         metrics.put("engine", engine);
-        metrics.put("threads", cores);
+        metrics.putAll(engineFacts);
         metrics.put("gemm", Gemms.get().name());
         metrics.put("epochs", history.size());
         metrics.put("batch_size", batchSize);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convspark.driver.progress.TrainingListener;
+import io.convspark.driver.spark.LocalCluster;
 import io.convspark.driver.spark.SparkSettings;
 import io.convspark.kernels.data.ImageDataset;
 import io.convspark.kernels.data.Normalizer;
@@ -12,7 +13,6 @@ import io.convspark.kernels.metrics.Metrics;
 import io.convspark.kernels.optimizers.Optimizers;
 import io.convspark.kernels.train.Trainer;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,23 +50,13 @@ class LocalClusterTrainingTest {
 
     @BeforeAll
     static void start() throws IOException {
-        String home = System.getenv("SPARK_HOME");
-        Files.createDirectories(Path.of(home, "jars"));
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String flags = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognized")
-                        || a.startsWith("--enable-native-access") || a.startsWith("-Dio.netty")
-                        || a.startsWith("-Djdk.reflect"))
-                .collect(Collectors.joining(" "));
         SparkConf conf = SparkSettings.apply(new SparkConf()
                 .setMaster("local-cluster[2,1,1024]")
                 .setAppName("convspark-local-cluster-test")
                 .set("spark.driver.host", "127.0.0.1")
                 .set("spark.ui.enabled", "false")
-                .set("spark.executor.extraClassPath", classPath)
-                .set("spark.executor.extraJavaOptions", flags)
-                .setExecutorEnv("SPARK_LOCAL_IP", "127.0.0.1")
-                .setExecutorEnv("OPENBLAS_NUM_THREADS", "1"));
+                .setExecutorEnv("SPARK_LOCAL_IP", "127.0.0.1"));
+        LocalCluster.configure(conf);
         sc = new JavaSparkContext(conf);
     }
 

@@ -41,7 +41,7 @@ public final class History {
         return stopReason;
     }
 
-    void stopReason(String reason) {
+    public void stopReason(String reason) {
         this.stopReason = reason;
     }
 }

@@ -1,0 +1,97 @@
+package io.convspark.jobs;
+
+import io.convspark.driver.progress.TrainingListener;
+import io.convspark.driver.spark.LocalCluster;
+import io.convspark.driver.spark.SparkSettings;
+import io.convspark.driver.train.DistributedTrainer;
+import io.convspark.driver.train.DriverSyncTrainer;
+import io.convspark.driver.train.ReplicaTimes;
+import io.convspark.driver.train.TrainingPlan;
+import io.convspark.driver.train.TrainingResult;
+import io.convspark.kernels.data.ImageDataset;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * {@code convspark train --engine spark}: starts (or joins, under spark-submit) a Spark context, runs
+ * the distributed trainer and reports where the step time went.
+ */
+final class SparkEngine {
+    private SparkEngine() {
+    }
+
+    static TrainingResult train(SparkOptions options, TrainingPlan plan, ImageDataset train, ImageDataset validation,
+                                TrainingListener listener, PrintStream console, Map<String, Object> facts)
+            throws IOException {
+        if (!options.sync.equals("ring") && !options.sync.equals("driver")) {
+            throw new UserError("--sync: expected ring or driver, got '" + options.sync + "'");
+        }
+        SparkConf conf = new SparkConf().setAppName("convspark train " + plan.modelSource());
+        for (String kv : options.conf) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new UserError("--conf: expected KEY=VALUE, got '" + kv + "'");
+            }
+            conf.set(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        if (options.master != null) {
+            conf.setMaster(options.master);
+        } else if (!conf.contains("spark.master")) {
+            conf.setMaster("local[" + (options.workers != null ? options.workers : "*") + "]");
+        }
+        String master = conf.get("spark.master");
+        if (master.startsWith("local")) {
+            conf.setIfMissing("spark.driver.host", System.getenv().getOrDefault("SPARK_LOCAL_IP", "127.0.0.1"));
+        }
+        if (LocalCluster.isLocalCluster(master)) {
+            LocalCluster.configure(conf);
+        }
+        SparkSettings.apply(conf);
+        long submit = System.nanoTime();
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            sc.setLogLevel("WARN");
+            int workers = options.workers != null ? options.workers : sc.defaultParallelism();
+            int shards = options.shards != null ? options.shards : workers;
+            console.printf(Locale.ROOT, "Training on %,d images, validating on %,d; engine spark (%s), %d replica(s), "
+                            + "%d shard(s), sync %s, batch %d, %s%n", train.size(),
+                    validation == null ? 0 : validation.size(), master, workers, shards, options.sync, plan.batchSize(),
+                    plan.optimizerName());
+            TrainingResult result;
+            if (options.sync.equals("ring")) {
+                result = new DistributedTrainer(sc, plan, workers, shards).fit(train, validation, listener,
+                        options.resume);
+            } else {
+                result = new DriverSyncTrainer(sc, plan, workers, shards).fit(train, validation, listener);
+            }
+            double wall = (System.nanoTime() - submit) / 1e9;
+            List<Double> medians = new ArrayList<>();
+            double share = 0;
+            for (ReplicaTimes t : result.times()) {
+                console.println("Step time, " + t);
+                medians.add(t.medianAllReduceMillis());
+                share = Math.max(share, t.allReduceShare());
+            }
+            if (result.resumedFromStep() >= 0) {
+                console.println("Resumed from the checkpoint of step " + result.resumedFromStep());
+            }
+            if (result.stopReason() != null) {
+                console.println("Stopped early: " + result.stopReason());
+            }
+            facts.put("master", master);
+            facts.put("workers", workers);
+            facts.put("shards", shards);
+            facts.put("sync", options.sync);
+            facts.put("allreduce.median_ms", medians);
+            facts.put("allreduce.share_of_step", share);
+            facts.put("resumed_from_step", result.resumedFromStep());
+            facts.put("spark.wall_seconds", wall);
+            return result;
+        }
+    }
+}
