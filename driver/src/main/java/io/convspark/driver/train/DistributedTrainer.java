@@ -93,7 +93,8 @@ public final class DistributedTrainer {
             }
         }
         LOG.info("distributed training: {} replica(s), {}", workers, layout);
-        JavaRDD<ShardBlock> blocks = sc.parallelize(ShardBlock.group(train, validation, layout, plan.seed()), workers)
+        List<ShardBlock> shardList = ShardBlock.group(sc, train, validation, layout, plan.seed());
+        JavaRDD<ShardBlock> blocks = sc.parallelize(shardList, workers)
                 .setName("convspark shards (" + train.size() + " training images)");
         blocks.persist(StorageLevel.MEMORY_ONLY());
 
@@ -116,6 +117,7 @@ public final class DistributedTrainer {
             return toResult(results, seconds, progress.rejections().size());
         } finally {
             blocks.unpersist(false);
+            ShardBlock.release(shardList);
             sc.clearJobGroup();
         }
     }

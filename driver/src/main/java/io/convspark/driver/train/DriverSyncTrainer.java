@@ -46,7 +46,8 @@ public final class DriverSyncTrainer {
         DistributedTrainer.checkData(train, model, "training");
         ShardLayout layout = new ShardLayout(train.size(), shards, workers, plan.batchSize());
         LOG.info("driver-synchronized training (one Spark job per step): {} replica(s), {}", workers, layout);
-        JavaRDD<ShardBlock> blocks = sc.parallelize(ShardBlock.group(train, null, layout, plan.seed()), workers);
+        List<ShardBlock> shardList = ShardBlock.group(sc, train, null, layout, plan.seed());
+        JavaRDD<ShardBlock> blocks = sc.parallelize(shardList, workers);
         blocks.persist(StorageLevel.MEMORY_ONLY());
         Trainer trainer = new Trainer(model, plan.buildLoss(), plan.buildOptimizer(), plan.buildMetrics());
         ParameterStore params = model.parameters();
@@ -105,6 +106,7 @@ public final class DriverSyncTrainer {
             }
         } finally {
             blocks.unpersist(false);
+            ShardBlock.release(shardList);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new TrainingResult(model, trainer.iterations(), history, null, -1, List.of(timer.toTimes(-1)), seconds,

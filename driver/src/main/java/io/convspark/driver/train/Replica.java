@@ -56,8 +56,8 @@ final class Replica {
         for (ShardBlock b : blocks) {
             if (!b.validation()) {
                 trainBlocks.add(b);
-            } else if (b.data().size() > 0) {
-                valParts.add(b.data());
+            } else if (b.size() > 0) {
+                valParts.add(b.dataset());
             }
         }
         trainBlocks.sort(Comparator.comparingInt(ShardBlock::shard));
@@ -70,14 +70,14 @@ final class Replica {
         int base = 0;
         for (int i = 0; i < trainBlocks.size(); i++) {
             ShardBlock b = trainBlocks.get(i);
-            if (b.shard() != firstShard + i || b.data().size() != layout.shardSize(b.shard())) {
-                throw new IllegalStateException("replica " + rank + ": shard " + b.shard() + " of " + b.data().size()
+            if (b.shard() != firstShard + i || b.size() != layout.shardSize(b.shard())) {
+                throw new IllegalStateException("replica " + rank + ": shard " + b.shard() + " of " + b.size()
                         + " samples where shard " + (firstShard + i) + " of " + layout.shardSize(firstShard + i)
                         + " was expected");
             }
             shardBase[i] = base;
-            base += b.data().size();
-            parts.add(b.data());
+            base += b.size();
+            parts.add(b.dataset());
         }
         ImageDataset train = parts.size() == 1 ? parts.get(0) : ImageDataset.concat(parts);
         validation = valParts.isEmpty() ? null : valParts.size() == 1 ? valParts.get(0) : ImageDataset.concat(valParts);
