@@ -51,7 +51,7 @@ public final class Callbacks {
             case "ModelCheckpoint" -> {
                 ConfigReader r = reader(owner, c, "filepath", "monitor", "mode", "save_best_only",
                         "save_weights_only", "save_freq", "initial_value_threshold");
-                if (!r.string("save_freq", "epoch").equals("epoch")) {
+                if (r.has("save_freq") && !"epoch".equals(r.raw("save_freq"))) {
                     throw r.error("save_freq", "\"epoch\" (saving every N batches is not supported)",
                             r.raw("save_freq"));
                 }
