@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code convspark train}: trains a model definition on a data set, evaluates it on the test split
- * and writes a run directory ({@code history.csv}, {@code metrics.json}, {@code summary.txt}).
+ * and writes a run directory ({@code history.csv}, {@code metrics.json}, {@code summary.txt},
+ * {@code model.convspark}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a model (Keras' fit), then evaluate it on the test set.")
@@ -89,6 +90,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Run directory (default: runs/MODEL-TIMESTAMP)")
     Path out;
 
+    @Option(names = "--callbacks", paramLabel = "FILE", description = "Keras callbacks as a JSON list, e.g. [{\"type\": \"EarlyStopping\", \"patience\": 3}, {\"type\": \"ModelCheckpoint\", \"filepath\": \"ckpt-{epoch:02d}.convspark\"}]")
+    Path callbacks;
+
     @Override
     public Integer call() throws IOException {
         if (!engine.equals("local")) {
@@ -104,6 +108,7 @@ final class TrainCommand implements Callable<Integer> {
             KernelExecutor.setShared(threads);
         }
         Augmentation augmentation = AugmentSpec.parse(augment, seed);
+        CallbacksFile callbacksFile = CallbacksFile.read(callbacks);
         PrintStream console = System.out;
         DataSpec spec = DataSpec.parse(data);
         spec.verify();
@@ -141,9 +146,11 @@ final class TrainCommand implements Callable<Integer> {
 
         FitOptions options = new FitOptions().epochs(epochs).batchSize(batchSize).seed(seed).normalizer(normalizer)
                 .augmentation(augmentation);
+        Map<String, Object> trainingConfig = RunModelFile.trainingConfig(data, epochs, batchSize, seed, normalizer);
+        List<io.convspark.kernels.train.Callback> callbackList = callbacksFile.callbacks(trainingConfig);
+        callbackList.add(0, new EpochLogger(console, System.console() != null, batchSize));
         long start = System.nanoTime();
-        History history = trainer.fit(train, validation, options,
-                List.of(new EpochLogger(console, System.console() != null, batchSize)));
+        History history = trainer.fit(train, validation, options, callbackList);
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         long evalStart = System.nanoTime();
         Map<String, Double> testMetrics = trainer.evaluate(test, 256, normalizer);
@@ -163,6 +170,7 @@ final class TrainCommand implements Callable<Integer> {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         writeRun(runDir, net, history, testMetrics, meanIps, meanSecs, trainSeconds + evalSeconds,
                 test.size() / evalSeconds, cores);
+        RunModelFile.write(runDir, trainer, trainingConfig, history);
         console.println("Run directory: " + runDir);
         return 0;
     }
