@@ -5,19 +5,16 @@ import io.convspark.kernels.data.DatasetFormatException;
 import io.convspark.kernels.fs.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Copies a stream to a file only if its SHA-256 is the expected one: the bytes go to a temporary
- * file beside the target while being hashed; on a match the temporary file is renamed over the
- * target, otherwise (or on any error) it is deleted and the target is left untouched.
+ * Copies a stream to a file only if its SHA-256 is the expected one: the bytes are hashed on their
+ * way into an {@linkplain AtomicFile atomic write}, which a mismatch aborts, so the temporary file is
+ * deleted and the target is left untouched.
  */
 final class VerifiedCopy {
     private VerifiedCopy() {
@@ -30,34 +27,15 @@ final class VerifiedCopy {
 
     /** Copies {@code in} to {@code target} if it hashes to {@code sha256}; {@code source} names it in errors. */
     static void copy(InputStream in, Path target, String sha256, String source) throws IOException {
-        Path tmp = AtomicFile.temporarySibling(target);
-        boolean moved = false;
-        try {
-            MessageDigest digest = sha256Digest();
-            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW),
-                    digest)) {
-                in.transferTo(out);
-            }
+        AtomicFile.write(target, out -> {
+            MessageDigest digest = Checksums.newSha256();
+            in.transferTo(new DigestOutputStream(out, digest));
             String actual = HexFormat.of().formatHex(digest.digest());
             if (!actual.equals(sha256)) {
                 throw new DatasetFormatException("SHA-256 mismatch for " + target.getFileName() + " from " + source
                         + ": expected " + sha256 + " (pinned), found " + actual + "; nothing was written to "
                         + target.toAbsolutePath().getParent());
             }
-            AtomicFile.replace(tmp, target);
-            moved = true;
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
-            }
-        }
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM provides no SHA-256", e);
-        }
+        });
     }
 }

@@ -99,16 +99,25 @@ public final class Checksums {
 
     /** Lower-case hex SHA-256 of everything left in a stream (not closed). */
     public static String sha256(InputStream in) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM provides no SHA-256", e);
-        }
+        MessageDigest digest = newSha256();
         byte[] buf = new byte[1 << 16];
         for (int r; (r = in.read(buf)) >= 0; ) {
             digest.update(buf, 0, r);
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Lower-case hex SHA-256 of bytes in memory. */
+    public static String sha256(byte[] data) {
+        return HexFormat.of().formatHex(newSha256().digest(data));
+    }
+
+    /** A fresh SHA-256 digest (every JVM has one). */
+    public static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM provides no SHA-256", e);
+        }
     }
 }

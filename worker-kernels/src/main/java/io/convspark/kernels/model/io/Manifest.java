@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.convspark.kernels.data.Checksums;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +28,7 @@ record Manifest(String format, int formatVersion, String convsparkVersion, Strin
     static Manifest describe(String modelName, long parameterCount, Map<String, byte[]> entries) {
         Map<String, EntryDigest> digests = new LinkedHashMap<>();
         for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-            digests.put(e.getKey(), new EntryDigest(e.getValue().length, sha256(e.getValue())));
+            digests.put(e.getKey(), new EntryDigest(e.getValue().length, Checksums.sha256(e.getValue())));
         }
         return new Manifest(ModelFile.FORMAT, ModelFile.FORMAT_VERSION, ModelFile.CONVSPARK_VERSION,
                 Instant.now().toString(), modelName, parameterCount, digests);
@@ -122,7 +120,7 @@ record Manifest(String format, int formatVersion, String convsparkVersion, Strin
                 throw ModelFileException.inEntry(source, e.getKey(), "expected " + e.getValue().bytes()
                         + " bytes (from " + ModelFile.MANIFEST + "), found " + data.length);
             }
-            String actual = sha256(data);
+            String actual = Checksums.sha256(data);
             if (!actual.equals(e.getValue().sha256())) {
                 throw ModelFileException.inEntry(source, e.getKey(), "SHA-256 mismatch: expected "
                         + e.getValue().sha256() + " (from " + ModelFile.MANIFEST + "), found " + actual);
@@ -136,11 +134,4 @@ record Manifest(String format, int formatVersion, String convsparkVersion, Strin
         }
     }
 
-    static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM provides no SHA-256", e);
-        }
-    }
 }
