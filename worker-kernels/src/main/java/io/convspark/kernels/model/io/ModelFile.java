@@ -10,6 +10,7 @@ import io.convspark.kernels.model.ModelBuildException;
 import io.convspark.kernels.model.ModelDefinition;
 import io.convspark.kernels.optimizers.Optimizer;
 import io.convspark.kernels.optimizers.Optimizers;
+import io.convspark.kernels.train.Trainer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -68,6 +69,11 @@ public final class ModelFile {
     public static void save(Path file, SavedModel saved) throws IOException {
         Map<String, byte[]> entries = entries(saved);
         AtomicFile.write(file, out -> ZipEntries.write(out, entries));
+    }
+
+    /** Writes a trainer's model, optimizer state and iteration count with {@code training}, atomically. */
+    public static void save(Path file, Trainer trainer, Map<String, Object> training) throws IOException {
+        save(file, SavedModel.of(trainer, training));
     }
 
     /** Writes {@code saved} to a stream (left open), e.g. a Hadoop FileSystem output stream. */
