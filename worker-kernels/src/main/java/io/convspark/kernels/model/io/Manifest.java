@@ -133,5 +133,4 @@ record Manifest(String format, int formatVersion, String convsparkVersion, Strin
             }
         }
     }
-
 }
