@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code convspark train}: trains a model definition on a data set, evaluates it on the test split
- * and writes a run directory ({@code history.csv}, {@code metrics.json}, {@code summary.txt}).
+ * and writes a run directory ({@code history.csv}, {@code metrics.json}, {@code summary.txt},
+ * {@code model.convspark}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a model (Keras' fit), then evaluate it on the test set.")
@@ -96,6 +97,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Run directory (default: runs/MODEL-TIMESTAMP)")
     Path out;
 
+    @Option(names = "--callbacks", paramLabel = "FILE", description = "Keras callbacks as a JSON list, e.g. [{\"type\": \"EarlyStopping\", \"patience\": 3}, {\"type\": \"ModelCheckpoint\", \"filepath\": \"ckpt-{epoch:02d}.convspark\"}]")
+    Path callbacks;
+
     @Override
     public Integer call() throws IOException {
         if (!engine.equals("local") && !engine.equals("spark")) {
@@ -111,6 +115,11 @@ final class TrainCommand implements Callable<Integer> {
             KernelExecutor.setShared(threads);
         }
         Augmentation augmentation = AugmentSpec.parse(augment, seed);
+        CallbacksFile callbacksFile = CallbacksFile.read(callbacks);
+        if (callbacks != null && engine.equals("spark")) {
+            throw new UserError("--callbacks: Keras callbacks run with --engine local for now; the spark engine has "
+                    + "its own checkpoints (--checkpoint-dir, --checkpoint-every) and stops on a NaN loss");
+        }
         PrintStream console = System.out;
         DataSpec spec = DataSpec.parse(data);
         spec.verify();
@@ -140,6 +149,7 @@ final class TrainCommand implements Callable<Integer> {
         for (String m : metrics) {
             metricList.add(Metrics.parse(m));
         }
+        Map<String, Object> trainingConfig = RunModelFile.trainingConfig(data, epochs, batchSize, seed, normalizer);
         Trainer trainer;
         History history;
         Map<String, Object> engineFacts = new LinkedHashMap<>();
@@ -154,8 +164,9 @@ final class TrainCommand implements Callable<Integer> {
             engineFacts.put("threads", cores);
             FitOptions options = new FitOptions().epochs(epochs).batchSize(batchSize).seed(seed).normalizer(normalizer)
                     .augmentation(augmentation);
-            history = trainer.fit(train, validation, options,
-                    List.of(new EpochLogger(console, System.console() != null, batchSize)));
+            List<io.convspark.kernels.train.Callback> callbackList = callbacksFile.callbacks(trainingConfig);
+            callbackList.add(0, new EpochLogger(console, System.console() != null, batchSize));
+            history = trainer.fit(train, validation, options, callbackList);
         } else {
             console.print(net.summary());
             TrainingPlan plan = TrainingPlan.builder(ModelDefinition.read(model).json()).modelSource(model.toString())
@@ -167,7 +178,8 @@ final class TrainCommand implements Callable<Integer> {
                     .checkpointEverySteps(spark.checkpointEvery).maxStepsPerEpoch(spark.maxStepsPerEpoch).build();
             TrainingResult result = SparkEngine.train(spark, plan, train, validation,
                     new ConsoleProgress(console, System.console() != null, batchSize, epochs), console, engineFacts);
-            trainer = new Trainer(result.model(), lossFn, opt, metricList);
+            trainer = new Trainer(result.model(), lossFn, result.optimizer(), metricList);
+            trainer.iterations(result.iterations());
             history = new History();
             result.history().forEach(history::add);
             history.stopReason(result.stopReason());
@@ -191,6 +203,7 @@ final class TrainCommand implements Callable<Integer> {
         engineFacts.putIfAbsent("threads", cores);
         writeRun(runDir, trainer.model(), history, testMetrics, meanIps, meanSecs, trainSeconds + evalSeconds,
                 test.size() / evalSeconds, engineFacts);
+        RunModelFile.write(runDir, trainer, trainingConfig, history);
         console.print(Evaluation.run(trainer, normalizer, 256, test, history, runDir).classification().render());
         console.println("Run directory: " + runDir);
         return 0;

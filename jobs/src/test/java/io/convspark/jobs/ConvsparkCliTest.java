@@ -14,10 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command line: help, summary, and one clear line (exit code 2) for each kind of bad argument. */
 class ConvsparkCliTest {
-    private record Result(int code, String out, String err) {
+    record Result(int code, String out, String err) {
     }
 
-    private static Result run(String... args) {
+    static Result run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -8,6 +8,7 @@ import io.convspark.driver.progress.ProgressServer;
 import io.convspark.driver.progress.TrainingListener;
 import io.convspark.kernels.data.ImageDataset;
 import io.convspark.kernels.model.Model;
+import io.convspark.kernels.optimizers.Optimizer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -137,7 +138,9 @@ public final class DistributedTrainer {
             times.add(r.times());
             rejected += r.rejectedConnections();
         }
-        return new TrainingResult(model, first.iterations(), first.history(), first.stopReason(),
+        Optimizer optimizer = plan.buildOptimizer();
+        optimizer.loadState(first.optimizerState(), first.iterations());
+        return new TrainingResult(model, optimizer, first.iterations(), first.history(), first.stopReason(),
                 first.resumedFromStep(), times, seconds, rejected);
     }
 

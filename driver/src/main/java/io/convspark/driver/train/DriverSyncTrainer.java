@@ -109,7 +109,7 @@ public final class DriverSyncTrainer {
             ShardBlock.release(shardList);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new TrainingResult(model, trainer.iterations(), history, null, -1, List.of(timer.toTimes(-1)), seconds,
+        return new TrainingResult(model, trainer.optimizer(), trainer.iterations(), history, null, -1, List.of(timer.toTimes(-1)), seconds,
                 0);
     }
 

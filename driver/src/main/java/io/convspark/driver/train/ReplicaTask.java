@@ -133,6 +133,7 @@ final class ReplicaTask extends AbstractFunction1<Iterator<ShardBlock>, Iterator
             boolean first = rank == 0;
             return new ReplicaResult(rank, trainer.iterations(), stop, resumeStep,
                     first ? params.values().clone() : new float[0], first ? params.state().clone() : new float[0],
+                    first ? new LinkedHashMap<>(trainer.optimizer().state()) : new LinkedHashMap<>(),
                     first ? history : List.of(), timer.toTimes(rank), rejectedBefore);
         }
     }

@@ -36,8 +36,34 @@ public final class Checksums {
      */
     public static List<Path> verify(Path dir, String sumsFile) throws IOException {
         Path list = dir.resolve(sumsFile);
-        List<String> lines = Files.readAllLines(list, StandardCharsets.UTF_8);
         List<Path> verified = new ArrayList<>();
+        for (Listed e : read(list)) {
+            Path file = dir.resolve(e.name());
+            if (!Files.isRegularFile(file)) {
+                throw new NoSuchFileException(file.toString(), null, "listed in " + list + " (line " + e.line()
+                        + ") but missing");
+            }
+            String actual = sha256(file);
+            if (!actual.equals(e.sha256())) {
+                throw new DatasetFormatException("SHA-256 mismatch for " + file + ": expected " + e.sha256()
+                        + " (from " + list + "), actual " + actual);
+            }
+            verified.add(file);
+        }
+        return verified;
+    }
+
+    /** One line of a list: a file name, its lower-case hex SHA-256, and the line number (from 1). */
+    public record Listed(String name, String sha256, int line) {
+    }
+
+    /**
+     * Reads a {@code sha256sum}-format list, in list order. Blank
+     * lines and {@code #} comments are skipped; a list naming no file is rejected.
+     */
+    public static List<Listed> read(Path list) throws IOException {
+        List<String> lines = Files.readAllLines(list, StandardCharsets.UTF_8);
+        List<Listed> sums = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -56,22 +82,12 @@ public final class Checksums {
             if (name.isEmpty()) {
                 throw new DatasetFormatException(list + ": line " + (i + 1) + " has no file name: " + line);
             }
-            Path file = dir.resolve(name);
-            if (!Files.isRegularFile(file)) {
-                throw new NoSuchFileException(file.toString(), null, "listed in " + list + " (line " + (i + 1)
-                        + ") but missing");
-            }
-            String actual = sha256(file);
-            if (!actual.equals(expected)) {
-                throw new DatasetFormatException("SHA-256 mismatch for " + file + ": expected " + expected
-                        + " (from " + list + "), actual " + actual);
-            }
-            verified.add(file);
+            sums.add(new Listed(name, expected, i + 1));
         }
-        if (verified.isEmpty()) {
+        if (sums.isEmpty()) {
             throw new DatasetFormatException(list + ": lists no files");
         }
-        return verified;
+        return sums;
     }
 
     /** Lower-case hex SHA-256 of a file. */
@@ -83,16 +99,25 @@ public final class Checksums {
 
     /** Lower-case hex SHA-256 of everything left in a stream (not closed). */
     public static String sha256(InputStream in) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM provides no SHA-256", e);
-        }
+        MessageDigest digest = newSha256();
         byte[] buf = new byte[1 << 16];
         for (int r; (r = in.read(buf)) >= 0; ) {
             digest.update(buf, 0, r);
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Lower-case hex SHA-256 of bytes in memory. */
+    public static String sha256(byte[] data) {
+        return HexFormat.of().formatHex(newSha256().digest(data));
+    }
+
+    /** A fresh SHA-256 digest (every JVM has one). */
+    public static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM provides no SHA-256", e);
+        }
     }
 }

@@ -50,6 +50,7 @@ public final class Model {
     private final ParameterStore parameters;
     private Tensor input;
     private Tensor inputGrad;
+    private ModelDefinition definition;
 
     Model(String name, Shape inputShape, List<Node> nodes) {
         this.name = name;
@@ -94,6 +95,18 @@ public final class Model {
             names.add(in == INPUT ? ModelBuilder.INPUT_NAME : nodes.get(in).layer.name());
         }
         return names;
+    }
+
+    /**
+     * The definition this model was built from, or {@code null} for a model assembled in code with
+     * {@link ModelBuilder} (such a model cannot be written to a model file).
+     */
+    public ModelDefinition definition() {
+        return definition;
+    }
+
+    void definition(ModelDefinition definition) {
+        this.definition = definition;
     }
 
     public ParameterStore parameters() {

@@ -157,7 +157,9 @@ public final class ModelDefinition {
                 builder.add(layer, names.toArray(new String[0]));
             }
         }
-        return builder.build(seed);
+        Model model = builder.build(seed);
+        model.definition(this);
+        return model;
     }
 
     /** Keras' default layer base name: {@code Conv2D -> conv2d}, {@code MaxPooling2D -> max_pooling2d}. */
