@@ -26,7 +26,7 @@ class TrainCallbacksTest {
                 + tmp.resolve("ckpt-{epoch:02d}.convspark") + "\"}, {\"type\": \"TerminateOnNaN\"}]");
         Path out = tmp.resolve("run");
         Result r = ConvsparkCliTest.run("train", "--model", model.toString(), "--data", "mnist:" + data,
-                "--epochs", "2", "--batch-size", "32", "--normalize", "standardize", "--threads", "1",
+                "--engine", "local", "--epochs", "2", "--batch-size", "32", "--normalize", "standardize", "--threads", "1",
                 "--callbacks", callbacks.toString(), "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(3, Files.readAllLines(tmp.resolve("log.csv")).size(), "header and two epochs");

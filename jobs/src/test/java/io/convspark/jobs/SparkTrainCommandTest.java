@@ -1,0 +1,75 @@
+package io.convspark.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.convspark.jobs.ConvsparkCliTest.Result;
+import io.convspark.kernels.model.io.ModelFile;
+import io.convspark.kernels.model.io.SavedModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code convspark train} on the embedded Spark: run directory, checkpoints, {@code --resume}, bad options. */
+class SparkTrainCommandTest {
+    private static final String MODEL = "{\"name\": \"small\", \"input\": {\"channels\": 1, \"height\": 28, \"width\": 28},"
+            + " \"layers\": [{\"type\": \"Conv2D\", \"filters\": 4, \"kernel_size\": 3, \"activation\": \"relu\"},"
+            + " {\"type\": \"MaxPooling2D\", \"pool_size\": 2}, {\"type\": \"Flatten\"},"
+            + " {\"type\": \"Dense\", \"units\": 10, \"activation\": \"softmax\"}]}";
+
+    @Test
+    void trainsOnTwoReplicasThenResumes(@TempDir Path tmp) throws Exception {
+        Path data = TestMnist.write(tmp.resolve("mnist"), 720, 100);
+        Path model = Files.writeString(tmp.resolve("small.json"), MODEL);
+        Path out = tmp.resolve("run");
+        Result r = ConvsparkCliTest.run("train", "--model", model.toString(), "--data", "mnist:" + data,
+                "--epochs", "1", "--batch-size", "64", "--master", "local[2]", "--workers", "2",
+                "--learning-rate", "0.01", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("engine spark (local[2]), 2 replica(s)"), r.out());
+        assertTrue(r.out().contains("Epoch 1/1"), r.out());
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(2, metrics.get("workers").asInt());
+        assertEquals("ring", metrics.get("sync").asText());
+        assertTrue(metrics.get("test.accuracy").asDouble() > 0.5, metrics.toString());
+        assertTrue(Files.isRegularFile(out.resolve("model.convspark")));
+        assertTrue(Files.list(out.resolve("checkpoints")).anyMatch(p -> p.toString().endsWith(".ckpt")));
+
+        Result again = ConvsparkCliTest.run("train", "--model", model.toString(), "--data", "mnist:" + data,
+                "--epochs", "2", "--batch-size", "64", "--master", "local[2]", "--workers", "2",
+                "--learning-rate", "0.01", "--out", out.toString());
+        assertEquals(2, again.code(), "checkpoints of an earlier run need --resume");
+        assertTrue(again.err().contains("--resume"), again.err());
+
+        Result resumed = ConvsparkCliTest.run("train", "--model", model.toString(), "--data", "mnist:" + data,
+                "--epochs", "2", "--batch-size", "64", "--master", "local[2]", "--workers", "2",
+                "--learning-rate", "0.01", "--out", out.toString(), "--resume");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resuming from checkpoint of step 11"), resumed.out());
+        SavedModel saved = ModelFile.load(out.resolve("model.convspark"));
+        assertEquals(22, saved.iterations(), "ceil(648 / 64) = 11 steps per epoch, two epochs");
+        JsonNode m2 = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(2, m2.get("history").size());
+        assertEquals(11, m2.get("resumed_from_step").asInt());
+    }
+
+    @Test
+    void badSparkOptionsAreRefused(@TempDir Path tmp) throws Exception {
+        Path data = TestMnist.write(tmp.resolve("mnist"), 100, 20);
+        Result sync = ConvsparkCliTest.run("train", "--model", "../conf/models/mnist-chollet.json", "--data",
+                "mnist:" + data, "--sync", "gossip", "--master", "local[1]");
+        assertEquals(2, sync.code());
+        assertTrue(sync.err().contains("--sync: expected ring or driver, got 'gossip'"), sync.err());
+        Result conf = ConvsparkCliTest.run("train", "--model", "../conf/models/mnist-chollet.json", "--data",
+                "mnist:" + data, "--conf", "novalue", "--master", "local[1]");
+        assertEquals(2, conf.code());
+        assertTrue(conf.err().contains("--conf: expected KEY=VALUE"), conf.err());
+        Result engine = ConvsparkCliTest.run("train", "--model", "../conf/models/mnist-chollet.json", "--data",
+                "mnist:" + data, "--engine", "mpi");
+        assertEquals(2, engine.code());
+        assertTrue(engine.err().contains("--engine: expected spark or local"), engine.err());
+    }
+}
