@@ -78,7 +78,10 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Reads a model file written by {@code train}. */
-    EvaluationInput loadModel(Path file) {
-        throw new UserError("--model: model files are not supported yet (" + file + ")");
+    EvaluationInput loadModel(Path file) throws java.io.IOException {
+        io.convspark.kernels.model.io.SavedModel saved = io.convspark.kernels.model.io.ModelFile.load(file);
+        Object loss = saved.training().getOrDefault(io.convspark.kernels.model.io.SavedModel.LOSS,
+                "sparse_categorical_crossentropy");
+        return new EvaluationInput(saved.model(), saved.normalizer(), String.valueOf(loss), null);
     }
 }

@@ -3,12 +3,15 @@ package io.convspark.jobs;
 import io.convspark.driver.progress.TrainingListener;
 import io.convspark.driver.spark.LocalCluster;
 import io.convspark.driver.spark.SparkSettings;
+import io.convspark.driver.train.CallbackBridge;
 import io.convspark.driver.train.DistributedTrainer;
 import io.convspark.driver.train.DriverSyncTrainer;
 import io.convspark.driver.train.ReplicaTimes;
 import io.convspark.driver.train.TrainingPlan;
 import io.convspark.driver.train.TrainingResult;
 import io.convspark.kernels.data.ImageDataset;
+import io.convspark.kernels.train.Callback;
+import io.convspark.kernels.train.History;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -27,8 +30,8 @@ final class SparkEngine {
     }
 
     static TrainingResult train(SparkOptions options, TrainingPlan plan, ImageDataset train, ImageDataset validation,
-                                TrainingListener listener, PrintStream console, Map<String, Object> facts)
-            throws IOException {
+                                TrainingListener listener, List<Callback> callbacks, PrintStream console,
+                                Map<String, Object> facts) throws IOException {
         if (!options.sync.equals("ring") && !options.sync.equals("driver")) {
             throw new UserError("--sync: expected ring or driver, got '" + options.sync + "'");
         }
@@ -64,9 +67,25 @@ final class SparkEngine {
                     plan.optimizerName());
             TrainingResult result;
             if (options.sync.equals("ring")) {
-                result = new DistributedTrainer(sc, plan, workers, shards).fit(train, validation, listener,
-                        options.resume);
+                DistributedTrainer trainer = new DistributedTrainer(sc, plan, workers, shards);
+                CallbackBridge bridge = null;
+                if (!callbacks.isEmpty()) {
+                    bridge = new CallbackBridge(plan, callbacks,
+                            plan.stepsPerEpoch(trainer.layout(train.size()).stepsPerEpoch()));
+                    bridge.begin();
+                    listener = TrainingListener.both(listener, bridge);
+                }
+                result = trainer.fit(train, validation, listener, options.resume);
+                if (bridge != null) {
+                    History history = new History();
+                    result.history().forEach(history::add);
+                    history.stopReason(result.stopReason());
+                    result = result.withModel(bridge.end(result, history));
+                }
             } else {
+                if (!callbacks.isEmpty()) {
+                    throw new UserError("--callbacks: not supported with --sync driver (the measurement baseline)");
+                }
                 result = new DriverSyncTrainer(sc, plan, workers, shards).fit(train, validation, listener);
             }
             double wall = (System.nanoTime() - submit) / 1e9;

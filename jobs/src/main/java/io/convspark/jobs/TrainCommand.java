@@ -116,10 +116,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         Augmentation augmentation = AugmentSpec.parse(augment, seed);
         CallbacksFile callbacksFile = CallbacksFile.read(callbacks);
-        if (callbacks != null && engine.equals("spark")) {
-            throw new UserError("--callbacks: Keras callbacks run with --engine local for now; the spark engine has "
-                    + "its own checkpoints (--checkpoint-dir, --checkpoint-every) and stops on a NaN loss");
-        }
         PrintStream console = System.out;
         DataSpec spec = DataSpec.parse(data);
         spec.verify();
@@ -175,9 +171,11 @@ final class TrainCommand implements Callable<Integer> {
                     .augmentation(augmentation).threadsPerReplica(threads == null ? 0 : threads)
                     .checkpointDir(spark.checkpointDir != null ? spark.checkpointDir
                             : runDir.resolve("checkpoints").toAbsolutePath().toUri().toString())
-                    .checkpointEverySteps(spark.checkpointEvery).maxStepsPerEpoch(spark.maxStepsPerEpoch).build();
+                    .checkpointEverySteps(spark.checkpointEvery).maxStepsPerEpoch(spark.maxStepsPerEpoch)
+                    .driverCallbacks(callbacks != null).build();
             TrainingResult result = SparkEngine.train(spark, plan, train, validation,
-                    new ConsoleProgress(console, System.console() != null, batchSize, epochs), console, engineFacts);
+                    new ConsoleProgress(console, System.console() != null, batchSize, epochs),
+                    callbacksFile.callbacks(trainingConfig), console, engineFacts);
             trainer = new Trainer(result.model(), lossFn, result.optimizer(), metricList);
             trainer.iterations(result.iterations());
             history = new History();

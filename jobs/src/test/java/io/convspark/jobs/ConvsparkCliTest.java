@@ -101,9 +101,9 @@ class ConvsparkCliTest {
         assertEquals(2, badBatch.code());
         assertTrue(badBatch.err().contains("--batch-size must be >= 1, got 0"), badBatch.err());
 
-        Result unsupported = run("evaluate", "--model", modelFile.toString(), "--data", "mnist:" + tmp,
+        Result corrupt = run("evaluate", "--model", modelFile.toString(), "--data", "mnist:" + tmp,
                 "--out", tmp.resolve("out").toString());
-        assertEquals(2, unsupported.code());
-        assertTrue(unsupported.err().contains("model files are not supported yet"), unsupported.err());
+        assertEquals(2, corrupt.code());
+        assertTrue(corrupt.err().contains(modelFile.toString()), "the error names the corrupt file: " + corrupt.err());
     }
 }

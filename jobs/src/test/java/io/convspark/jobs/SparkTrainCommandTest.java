@@ -57,6 +57,25 @@ class SparkTrainCommandTest {
     }
 
     @Test
+    void kerasCallbacksRunOnTheDriver(@TempDir Path tmp) throws Exception {
+        Path data = TestMnist.write(tmp.resolve("mnist"), 400, 50);
+        Path model = Files.writeString(tmp.resolve("small.json"), MODEL);
+        Path callbacks = Files.writeString(tmp.resolve("callbacks.json"), "[{\"type\": \"CSVLogger\", \"filename\": \""
+                + tmp.resolve("log.csv") + "\"}, {\"type\": \"ModelCheckpoint\", \"filepath\": \""
+                + tmp.resolve("ckpt-{epoch:02d}.convspark") + "\"}, {\"type\": \"EarlyStopping\", \"monitor\": \"loss\","
+                + " \"mode\": \"max\", \"patience\": 1}]");
+        Result r = ConvsparkCliTest.run("train", "--model", model.toString(), "--data", "mnist:" + data,
+                "--epochs", "5", "--batch-size", "64", "--master", "local[2]", "--workers", "2",
+                "--callbacks", callbacks.toString(), "--out", tmp.resolve("run").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, Files.readAllLines(tmp.resolve("log.csv")).size(), "header and two epochs: "
+                + "EarlyStopping (a falling loss is no improvement in mode max; patience 1) stopped every replica "
+                + "after epoch 2");
+        assertTrue(Files.isRegularFile(tmp.resolve("ckpt-02.convspark")));
+        assertTrue(r.out().contains("Stopped early"), r.out());
+    }
+
+    @Test
     void badSparkOptionsAreRefused(@TempDir Path tmp) throws Exception {
         Path data = TestMnist.write(tmp.resolve("mnist"), 100, 20);
         Result sync = ConvsparkCliTest.run("train", "--model", "../conf/models/mnist-chollet.json", "--data",

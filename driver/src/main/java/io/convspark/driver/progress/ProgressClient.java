@@ -19,18 +19,23 @@ public final class ProgressClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressClient.class);
     private static final int CONNECT_TIMEOUT_MS = 10_000;
 
+    /** How long rank 0 waits for the driver's callbacks at an epoch boundary. */
+    private static final int DECISION_TIMEOUT_MS = 600_000;
+
     private Socket socket;
     private DataOutputStream out;
+    private DataInputStream in;
 
-    private ProgressClient(Socket socket, DataOutputStream out) {
+    private ProgressClient(Socket socket, DataOutputStream out, DataInputStream in) {
         this.socket = socket;
         this.out = out;
+        this.in = in;
     }
 
     /** Connects and authenticates; a client that stays silent if {@code server} is null or unreachable. */
     public static ProgressClient connect(PeerAddress server, JobCredentials credentials, int rank) {
         if (server == null) {
-            return new ProgressClient(null, null);
+            return new ProgressClient(null, null, null);
         }
         Socket s = new Socket();
         try {
@@ -45,11 +50,11 @@ public final class ProgressClient implements AutoCloseable {
             out.writeInt(rank);
             out.write(ProgressProtocol.mac(credentials, nonce, rank));
             out.flush();
-            return new ProgressClient(s, out);
+            return new ProgressClient(s, out, in);
         } catch (IOException e) {
             LOG.warn("no live progress: cannot reach the driver's progress server at {}: {}", server, e.toString());
             closeQuietly(s);
-            return new ProgressClient(null, null);
+            return new ProgressClient(null, null, null);
         }
     }
 
@@ -78,6 +83,33 @@ public final class ProgressClient implements AutoCloseable {
         });
     }
 
+    /**
+     * Sends the epoch boundary with the weights and waits for the driver's decision; without a driver
+     * connection (or when it breaks) training continues unchanged.
+     */
+    public EpochDecision boundary(int nextEpoch, Map<String, Double> lastLogs, float[] values, float[] state) {
+        if (out == null) {
+            return EpochDecision.CONTINUE;
+        }
+        try {
+            out.writeByte(ProgressProtocol.BOUNDARY);
+            out.writeInt(nextEpoch);
+            ProgressProtocol.writeLogs(out, lastLogs);
+            ProgressProtocol.writeFloats(out, values);
+            ProgressProtocol.writeFloats(out, state);
+            out.flush();
+            socket.setSoTimeout(DECISION_TIMEOUT_MS);
+            boolean stop = in.readBoolean();
+            String reason = in.readUTF();
+            float lr = in.readFloat();
+            return new EpochDecision(stop, reason, lr);
+        } catch (IOException e) {
+            LOG.warn("no decision from the driver's callbacks ({}); training goes on unchanged", e.toString());
+            close();
+            return EpochDecision.CONTINUE;
+        }
+    }
+
     private interface Event {
         void write(DataOutputStream d) throws IOException;
     }
@@ -100,6 +132,7 @@ public final class ProgressClient implements AutoCloseable {
         closeQuietly(socket);
         socket = null;
         out = null;
+        in = null;
     }
 
     private static void closeQuietly(Socket s) {

@@ -21,6 +21,8 @@ final class ProgressProtocol {
     static final byte STEP = 1;
     static final byte EPOCH = 2;
     static final byte MESSAGE = 3;
+    /** Epoch boundary: epoch, logs, weights; the server answers stop (byte), reason (UTF), learning rate (float). */
+    static final byte BOUNDARY = 4;
     private static final byte[] LABEL = "convspark-progress".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private ProgressProtocol() {
@@ -49,6 +51,25 @@ final class ProgressProtocol {
             out.writeUTF(e.getKey());
             out.writeDouble(e.getValue());
         }
+    }
+
+    static void writeFloats(DataOutputStream out, float[] a) throws IOException {
+        out.writeInt(a.length);
+        for (float v : a) {
+            out.writeFloat(v);
+        }
+    }
+
+    static float[] readFloats(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1 << 28) {
+            throw new IOException("implausible array length " + n);
+        }
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = in.readFloat();
+        }
+        return a;
     }
 
     static Map<String, Double> readLogs(DataInputStream in) throws IOException {

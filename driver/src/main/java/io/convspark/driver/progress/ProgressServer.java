@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +111,7 @@ public final class ProgressServer implements AutoCloseable {
                 } catch (EOFException end) {
                     return;
                 }
-                dispatch(type, rank, in);
+                dispatch(type, rank, in, out);
             }
         } catch (SocketException | EOFException e) {
             if (!closed) {
@@ -123,7 +124,7 @@ public final class ProgressServer implements AutoCloseable {
         }
     }
 
-    private void dispatch(byte type, int rank, DataInputStream in) throws IOException {
+    private void dispatch(byte type, int rank, DataInputStream in, DataOutputStream out) throws IOException {
         switch (type) {
             case ProgressProtocol.STEP -> {
                 int epoch = in.readInt();
@@ -136,6 +137,23 @@ public final class ProgressServer implements AutoCloseable {
                 listener.onEpochEnd(epoch, ProgressProtocol.readLogs(in));
             }
             case ProgressProtocol.MESSAGE -> listener.onMessage(rank, in.readUTF());
+            case ProgressProtocol.BOUNDARY -> {
+                int epoch = in.readInt();
+                Map<String, Double> logs = ProgressProtocol.readLogs(in);
+                float[] values = ProgressProtocol.readFloats(in);
+                float[] state = ProgressProtocol.readFloats(in);
+                EpochDecision d;
+                try {
+                    d = listener.atEpochBoundary(epoch, logs, values, state);
+                } catch (RuntimeException e) {
+                    LOG.error("a callback failed at the start of epoch {}: training stops", epoch + 1, e);
+                    d = new EpochDecision(true, "a callback failed on the driver: " + e, Float.NaN);
+                }
+                out.writeBoolean(d.stop());
+                out.writeUTF(d.reason() == null ? "" : d.reason());
+                out.writeFloat(d.learningRate());
+                out.flush();
+            }
             default -> throw new IOException("unknown progress event type " + type);
         }
     }

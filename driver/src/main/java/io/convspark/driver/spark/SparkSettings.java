@@ -25,6 +25,10 @@ public final class SparkSettings {
         // not every 15 s.
         conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s");
         conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "120");
+        // Start once the requested executors have registered (up to a minute), so the barrier stage finds
+        // its slots at once.
+        conf.setIfMissing("spark.scheduler.minRegisteredResourcesRatio", "1.0");
+        conf.setIfMissing("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s");
         return conf;
     }
 }

@@ -8,6 +8,7 @@ import io.convspark.driver.checkpoint.CheckpointStore;
 import io.convspark.driver.checkpoint.TrainingCheckpoint;
 import io.convspark.driver.data.ShardBlock;
 import io.convspark.driver.data.ShardLayout;
+import io.convspark.driver.progress.EpochDecision;
 import io.convspark.driver.progress.ProgressClient;
 import io.convspark.kernels.compute.KernelExecutor;
 import io.convspark.kernels.metrics.Metric;
@@ -160,6 +161,10 @@ final class ReplicaTask extends AbstractFunction1<Iterator<ShardBlock>, Iterator
             float[] state = replica.parameters().state();
             List<Metric> metrics = replica.metrics();
             for (int epoch = startEpoch; epoch < plan.epochs(); epoch++) {
+                String decided = atBoundary(ring, progress, epoch, history);
+                if (decided != null) {
+                    return decided;
+                }
                 for (Metric m : metrics) {
                     m.reset();
                 }
@@ -252,6 +257,38 @@ final class ReplicaTask extends AbstractFunction1<Iterator<ShardBlock>, Iterator
                         checkpoint(store, epoch + 1, 0, history);
                     }
                 }
+            }
+            atBoundary(ring, progress, plan.epochs(), history);
+            return null;
+        }
+
+        /**
+         * With driver-side callbacks: rank 0 hands the weights and the last epoch's logs to the driver
+         * and all replicas adopt its decision (shared through the ring, so they act at the same step).
+         * Returns the stop reason, or null to go on.
+         */
+        private String atBoundary(RingAllReduce ring, ProgressClient progress, int nextEpoch,
+                                  List<Map<String, Double>> history) {
+            if (!plan.driverCallbacks()) {
+                return null;
+            }
+            float[] shared = new float[2];
+            String reason = "";
+            if (rank == 0) {
+                Map<String, Double> last = nextEpoch > 0 && history.size() >= nextEpoch
+                        ? history.get(nextEpoch - 1) : Map.of();
+                EpochDecision d = progress.boundary(nextEpoch, last, replica.parameters().values(),
+                        replica.parameters().state());
+                shared[0] = d.stop() ? 1 : 0;
+                shared[1] = Float.isNaN(d.learningRate()) ? 0 : d.learningRate();
+                reason = d.reason();
+            }
+            ring.allReduce(shared, 0, 2, 1f, 1f);
+            if (shared[1] > 0) {
+                replica.trainer.optimizer().setLearningRate(shared[1]);
+            }
+            if (shared[0] > 0 && nextEpoch < plan.epochs()) {
+                return rank == 0 && !reason.isEmpty() ? reason : "stopped by a callback on the driver";
             }
             return null;
         }

@@ -44,6 +44,7 @@ public final class TrainingPlan implements Serializable {
     private final int maxStepsPerEpoch;
     private final AllReduceSettings allReduce;
     private final int threadsPerReplica;
+    private final boolean driverCallbacks;
 
     private TrainingPlan(Builder b) {
         this.modelJson = b.modelJson;
@@ -65,6 +66,7 @@ public final class TrainingPlan implements Serializable {
         this.maxStepsPerEpoch = b.maxStepsPerEpoch;
         this.allReduce = b.allReduce;
         this.threadsPerReplica = b.threadsPerReplica;
+        this.driverCallbacks = b.driverCallbacks;
     }
 
     /** A plan for the model definition {@code modelJson} (as in {@code conf/models}). */
@@ -174,6 +176,14 @@ public final class TrainingPlan implements Serializable {
         return threadsPerReplica;
     }
 
+    /**
+     * Whether rank 0 stops at every epoch boundary to let the driver's callbacks see the weights and
+     * decide (stop, learning rate); see {@code TrainingListener#atEpochBoundary}.
+     */
+    public boolean driverCallbacks() {
+        return driverCallbacks;
+    }
+
     /** Steps an epoch runs for a layout with {@code layoutSteps} steps. */
     public int stepsPerEpoch(int layoutSteps) {
         return maxStepsPerEpoch > 0 ? Math.min(maxStepsPerEpoch, layoutSteps) : layoutSteps;
@@ -200,6 +210,7 @@ public final class TrainingPlan implements Serializable {
         private int maxStepsPerEpoch;
         private AllReduceSettings allReduce = AllReduceSettings.defaults();
         private int threadsPerReplica;
+        private boolean driverCallbacks;
 
         private Builder(String modelJson) {
             if (modelJson == null || modelJson.isBlank()) {
@@ -304,6 +315,11 @@ public final class TrainingPlan implements Serializable {
                 throw new IllegalArgumentException("threads per replica: expected >= 0, found " + v);
             }
             threadsPerReplica = v;
+            return this;
+        }
+
+        public Builder driverCallbacks(boolean v) {
+            driverCallbacks = v;
             return this;
         }
 

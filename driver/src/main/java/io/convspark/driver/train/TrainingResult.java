@@ -20,6 +20,12 @@ public record TrainingResult(Model model, Optimizer optimizer, long iterations, 
                              long resumedFromStep, List<ReplicaTimes> times, double trainSeconds,
                              int rejectedConnections) {
 
+    /** The same result with another final model (e.g. best weights restored by EarlyStopping). */
+    public TrainingResult withModel(Model other) {
+        return new TrainingResult(other, optimizer, iterations, history, stopReason, resumedFromStep, times,
+                trainSeconds, rejectedConnections);
+    }
+
     public double[] series(String key) {
         double[] v = new double[history.size()];
         for (int i = 0; i < v.length; i++) {

@@ -168,6 +168,41 @@ class DistributedTrainingTest {
     }
 
     @Test
+    void driverSideCallbacksSeeTheWeightsAndStopAndSteerEveryReplica() throws Exception {
+        TrainingPlan p = plan().epochs(5).driverCallbacks(true).build();
+        List<Integer> ended = new ArrayList<>();
+        List<Float> firstWeights = new ArrayList<>();
+        io.convspark.kernels.train.Callback steer = new io.convspark.kernels.train.Callback() {
+            @Override
+            public void onEpochBegin(int epoch, io.convspark.kernels.train.TrainingControl control) {
+                if (epoch == 1) {
+                    control.optimizer().setLearningRate(0.002f);
+                }
+            }
+
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs, io.convspark.kernels.train.TrainingControl c) {
+                ended.add(epoch);
+                firstWeights.add(c.model().parameters().values()[0]);
+                if (epoch == 1) {
+                    c.requestStop("enough after epoch " + (epoch + 1));
+                }
+            }
+        };
+        DistributedTrainer trainer = new DistributedTrainer(sc, p, 2);
+        CallbackBridge bridge = new CallbackBridge(p, List.of(steer), 10);
+        bridge.begin();
+        TrainingResult r = trainer.fit(TestData.quadrants(640, 6), null, bridge, false);
+        assertEquals(List.of(0, 1), ended);
+        assertEquals(20, r.iterations(), "both replicas stopped after two epochs");
+        assertEquals("enough after epoch 2", r.stopReason());
+        assertEquals(0.002, r.history().get(1).get("lr"), 1e-7, "the new learning rate reached the replicas");
+        assertEquals(0.01, r.history().get(0).get("lr"), 1e-7);
+        assertTrue(firstWeights.get(0) != firstWeights.get(1), "the callbacks saw each epoch's weights");
+        assertEquals(r.model().parameters().values()[0], firstWeights.get(1), 0f);
+    }
+
+    @Test
     void batchSmallerThanShardCountIsRefused() {
         TrainingPlan p = plan().batchSize(1).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
