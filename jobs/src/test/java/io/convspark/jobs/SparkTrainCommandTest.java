@@ -76,6 +76,20 @@ class SparkTrainCommandTest {
     }
 
     @Test
+    void readsDataThroughAHadoopFileSystemUri(@TempDir Path tmp) throws Exception {
+        Path data = TestMnist.write(tmp.resolve("mnist"), 200, 30);
+        Result r = ConvsparkCliTest.run("train", "--model", "../conf/models/mnist-chollet.json", "--data",
+                "mnist:" + data.toUri(), "--epochs", "1", "--max-steps-per-epoch", "2", "--master", "local[2]",
+                "--workers", "2", "--out", tmp.resolve("run").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Training on 180 images"), r.out());
+        Result missing = ConvsparkCliTest.run("train", "--model", "../conf/models/mnist-chollet.json", "--data",
+                "mnist:" + tmp.resolve("absent").toUri(), "--master", "local[1]");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("absent") && missing.err().contains("does not exist"), missing.err());
+    }
+
+    @Test
     void badSparkOptionsAreRefused(@TempDir Path tmp) throws Exception {
         Path data = TestMnist.write(tmp.resolve("mnist"), 100, 20);
         Result sync = ConvsparkCliTest.run("train", "--model", "../conf/models/mnist-chollet.json", "--data",
