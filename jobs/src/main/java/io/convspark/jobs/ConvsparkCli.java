@@ -30,6 +30,12 @@ public final class ConvsparkCli implements Runnable {
             }
             throw ex;
         });
+        try {
+            JobConfig.install(cli, args);
+        } catch (UserError e) {
+            cli.getErr().println("convspark " + (args.length > 0 ? args[0] : "") + ": error: " + e.getMessage());
+            return 2;
+        }
         return cli.execute(args);
     }
 

@@ -94,6 +94,10 @@ final class TrainCommand implements Callable<Integer> {
     @CommandLine.ArgGroup(exclusive = false, heading = "Spark engine options%n")
     SparkOptions spark = new SparkOptions();
 
+    @Option(names = JobConfig.OPTION, paramLabel = "FILE", description = "Job configuration (JSON object of these options "
+            + "without the dashes, e.g. conf/jobs/mnist-deitel.json); options on the command line override it")
+    Path config;
+
     @Option(names = "--out", description = "Run directory (default: runs/MODEL-TIMESTAMP)")
     Path out;
 

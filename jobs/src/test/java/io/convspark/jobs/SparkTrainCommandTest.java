@@ -90,6 +90,30 @@ class SparkTrainCommandTest {
     }
 
     @Test
+    void jobConfigFilesGiveTheOptionsAndTheCommandLineOverridesThem(@TempDir Path tmp) throws Exception {
+        Path data = TestMnist.write(tmp.resolve("mnist"), 200, 30);
+        Path config = Files.writeString(tmp.resolve("job.json"), "{\"model\": \"../conf/models/mnist-chollet.json\","
+                + " \"data\": \"mnist:" + data + "\", \"epochs\": 3, \"batch-size\": 32, \"master\": \"local[2]\","
+                + " \"max-steps-per-epoch\": 2, \"metrics\": [\"accuracy\"]}");
+        Path out = tmp.resolve("run");
+        Result r = ConvsparkCliTest.run("train", "--config", config.toString(), "--epochs", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        assertEquals(1, metrics.get("history").size(), "--epochs 1 on the command line overrides the file's 3");
+        assertEquals(32, metrics.get("batch_size").asInt());
+
+        Path bad = Files.writeString(tmp.resolve("bad.json"), "{\"epoch\": 3}");
+        Result unknown = ConvsparkCliTest.run("train", "--config", bad.toString());
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("unknown option 'epoch'") && unknown.err().contains("epochs"), unknown.err());
+        for (String shipped : new String[] {"mnist-deitel", "mnist-chollet", "mnist-suo", "cifar10-alzahrani",
+                "resnet20-cifar"}) {
+            JobConfig.read(Path.of("../conf/jobs/" + shipped + ".json"),
+                    new picocli.CommandLine(new TrainCommand()).getCommandSpec());
+        }
+    }
+
+    @Test
     void badSparkOptionsAreRefused(@TempDir Path tmp) throws Exception {
         Path data = TestMnist.write(tmp.resolve("mnist"), 100, 20);
         Result sync = ConvsparkCliTest.run("train", "--model", "../conf/models/mnist-chollet.json", "--data",
