@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code convspark}: the command line. Each sub-command has {@code --help}. */
 @Command(name = "convspark", mixinStandardHelpOptions = true, version = "convspark 0.1.0",
         description = "Train and score convolutional networks, in one JVM or on Spark.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, BenchCommand.class,
-                FetchDataCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+                BenchCommand.class, FetchDataCommand.class})
 public final class ConvsparkCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -15,7 +15,7 @@ public final class ConvsparkCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing command: train, evaluate, summary, bench or fetch-data");
+                "missing command: train, evaluate, predict, summary, bench or fetch-data");
     }
 
     public static int execute(String... args) {

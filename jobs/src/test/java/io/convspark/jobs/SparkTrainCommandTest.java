@@ -54,6 +54,19 @@ class SparkTrainCommandTest {
         JsonNode m2 = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         assertEquals(2, m2.get("history").size());
         assertEquals(11, m2.get("resumed_from_step").asInt());
+
+        Path csv = tmp.resolve("pred/predictions.csv");
+        Result predict = ConvsparkCliTest.run("predict", "--model", out.resolve("model.convspark").toString(),
+                "--data", "mnist:" + data, "--output", csv.toString());
+        assertEquals(0, predict.code(), predict.err());
+        java.util.List<String> rows = Files.readAllLines(csv);
+        assertEquals(101, rows.size(), "header and one row per test image");
+        assertTrue(rows.get(0).startsWith("index,label,prediction,confidence,p0,"), rows.get(0));
+        assertEquals(14, rows.get(1).split(",").length);
+        Result badSplit = ConvsparkCliTest.run("predict", "--model", out.resolve("model.convspark").toString(),
+                "--data", "mnist:" + data, "--output", csv.toString(), "--split", "val");
+        assertEquals(2, badSplit.code());
+        assertTrue(badSplit.err().contains("--split: expected test or train"), badSplit.err());
     }
 
     @Test
