@@ -10,6 +10,7 @@ import io.convspark.kernels.data.Augmentation;
 import io.convspark.kernels.data.ImageDataset;
 import io.convspark.kernels.data.Normalizer;
 import io.convspark.kernels.data.Standardization;
+import io.convspark.kernels.fs.AtomicFile;
 import io.convspark.kernels.losses.Loss;
 import io.convspark.kernels.losses.Losses;
 import io.convspark.kernels.metrics.Metric;
@@ -27,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -248,11 +248,9 @@ final class TrainCommand implements Callable<Integer> {
         writeAtomically(dir.resolve("metrics.json"), json.writeValueAsString(metrics));
     }
 
-    /** Writes to a temporary file beside the target, then renames: never a partial file in place. */
+    /** Writes through {@link AtomicFile}: a temporary file beside the target, then a rename. */
     static void writeAtomically(Path target, String content) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.write(target, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static double mean(double[] v) {

@@ -9,6 +9,7 @@ import io.convspark.driver.progress.TrainingListener;
 import io.convspark.kernels.data.ImageDataset;
 import io.convspark.kernels.model.Model;
 import io.convspark.kernels.optimizers.Optimizer;
+import io.convspark.kernels.train.Trainer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -76,9 +77,9 @@ public final class DistributedTrainer {
     public TrainingResult fit(ImageDataset train, ImageDataset validation, TrainingListener listener, boolean resume)
             throws IOException {
         Model probe = plan.buildModel();
-        checkData(train, probe, "training");
+        Trainer.checkCompatible(train, probe, "training");
         if (validation != null) {
-            checkData(validation, probe, "validation");
+            Trainer.checkCompatible(validation, probe, "validation");
         }
         ShardLayout layout = layout(train.size());
         if (plan.checkpointDir() != null) {
@@ -142,16 +143,5 @@ public final class DistributedTrainer {
         optimizer.loadState(first.optimizerState(), first.iterations());
         return new TrainingResult(model, optimizer, first.iterations(), first.history(), first.stopReason(),
                 first.resumedFromStep(), times, seconds, rejected);
-    }
-
-    static void checkData(ImageDataset data, Model model, String role) {
-        if (!data.sampleShape().equals(model.inputShape())) {
-            throw new IllegalArgumentException("the " + role + " data has samples of shape " + data.sampleShape()
-                    + " but model '" + model.name() + "' expects " + model.inputShape());
-        }
-        if (data.numClasses() > model.outputShape().size()) {
-            throw new IllegalArgumentException("the " + role + " data has " + data.numClasses() + " classes but model '"
-                    + model.name() + "' outputs " + model.outputShape().size() + " values");
-        }
     }
 }

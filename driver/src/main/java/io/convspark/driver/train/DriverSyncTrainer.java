@@ -43,7 +43,7 @@ public final class DriverSyncTrainer {
 
     public TrainingResult fit(ImageDataset train, ImageDataset validation, TrainingListener listener) {
         Model model = plan.buildModel();
-        DistributedTrainer.checkData(train, model, "training");
+        Trainer.checkCompatible(train, model, "training");
         ShardLayout layout = new ShardLayout(train.size(), shards, workers, plan.batchSize());
         LOG.info("driver-synchronized training (one Spark job per step): {} replica(s), {}", workers, layout);
         List<ShardBlock> shardList = ShardBlock.group(sc, train, null, layout, plan.seed());

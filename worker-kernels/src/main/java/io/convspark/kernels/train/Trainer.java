@@ -246,13 +246,22 @@ public final class Trainer implements TrainingControl {
     }
 
     private void checkDataset(ImageDataset data, String role) {
+        checkCompatible(data, model, role);
+    }
+
+    /**
+     * Fails with a message naming the role, both shapes or class counts, unless {@code data} is non-empty
+     * and fits {@code model} (sample shape, at most as many classes as outputs).
+     */
+    public static void checkCompatible(ImageDataset data, Model model, String role) {
         if (!data.sampleShape().equals(model.inputShape())) {
             throw new IllegalArgumentException("the " + role + " data has samples of shape " + data.sampleShape()
                     + " but model '" + model.name() + "' expects " + model.inputShape());
         }
-        if (data.numClasses() > numClassesOut) {
+        int outputs = model.outputShape().size();
+        if (data.numClasses() > outputs) {
             throw new IllegalArgumentException("the " + role + " data has " + data.numClasses()
-                    + " classes but model '" + model.name() + "' outputs " + numClassesOut + " values");
+                    + " classes but model '" + model.name() + "' outputs " + outputs + " values");
         }
         if (data.size() == 0) {
             throw new IllegalArgumentException("the " + role + " data set is empty");
