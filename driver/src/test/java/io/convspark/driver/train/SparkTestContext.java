@@ -5,11 +5,11 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /** Embedded Spark for tests: Kryo with registration required, as in production. */
-final class SparkTestContext {
+public final class SparkTestContext {
     private SparkTestContext() {
     }
 
-    static JavaSparkContext local(int cores) {
+    public static JavaSparkContext local(int cores) {
         SparkConf conf = SparkSettings.apply(new SparkConf()
                 .setMaster("local[" + cores + "]")
                 .setAppName("convspark-test")

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Random;
 
 /** Small learnable image sets for distributed-training tests: class k has a bright k-th quadrant. */
-final class TestData {
-    static final String MODEL = """
+public final class TestData {
+    public static final String MODEL = """
             {"name": "tiny-cnn", "input": {"channels": 1, "height": 8, "width": 8},
              "layers": [
                {"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"},
@@ -19,7 +19,7 @@ final class TestData {
     private TestData() {
     }
 
-    static ImageDataset quadrants(int n, long seed) {
+    public static ImageDataset quadrants(int n, long seed) {
         Random rng = new Random(seed);
         byte[] pixels = new byte[n * 64];
         int[] labels = new int[n];
