@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "convspark", mixinStandardHelpOptions = true, version = "convspark 0.1.0",
         description = "Train and score convolutional networks, in one JVM or on Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-                BenchCommand.class, FetchDataCommand.class})
+                BenchCommand.class, FetchDataCommand.class, ExportImagesCommand.class})
 public final class ConvsparkCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -15,7 +15,7 @@ public final class ConvsparkCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing command: train, evaluate, predict, summary, bench or fetch-data");
+                "missing command: train, evaluate, predict, summary, bench, fetch-data or export-images");
     }
 
     public static int execute(String... args) {

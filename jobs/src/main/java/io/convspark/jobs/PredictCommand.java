@@ -18,42 +18,71 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code convspark predict}: a saved model's outputs for every image of a data set split (Keras'
- * {@code predict}), in one JVM with all cores, written atomically as CSV: {@code index, label,
- * prediction, confidence, p0..pK}. Batch scoring of large image sets on Spark is issue 6's scorer.
+ * {@code convspark predict}, two ways:
+ * <ul>
+ *   <li>{@code --input PATH --output PATH}: batch scoring on Spark of image files or Parquet, written as
+ *       Parquet ({@link SparkScoring});</li>
+ *   <li>{@code --data FORMAT:DIR --output FILE.csv}: a saved model's outputs for every image of a data set
+ *       split (Keras' {@code predict}), in one JVM with all cores, written atomically as CSV: {@code index,
+ *       label, prediction, confidence, p0..pK}. Its images/s is the single-JVM reference of scoring.</li>
+ * </ul>
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Predict with a saved model on a data set split and write the predictions as CSV.")
+        description = {"Predict with a saved model.",
+            "  --input PATH --output DIR: score image files (PNG/JPEG) or Parquet on Spark, write Parquet.",
+            "  --data FORMAT:DIR --output FILE.csv: predict a data set split in this JVM, write CSV."})
 final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model file written by train, e.g. runs/RUN/model.convspark")
     Path model;
 
-    @Option(names = "--data", required = true, description = "FORMAT:DIR (a local directory or a Hadoop URI), e.g. mnist:data/mnist")
+    @Option(names = "--data", description = "FORMAT:DIR (a local directory or a Hadoop URI), e.g. mnist:data/mnist")
     String data;
+
+    @ArgGroup(exclusive = false, heading = "Batch scoring on Spark (--input):%n")
+    ScoringOptions scoring;
 
     @Option(names = "--split", defaultValue = "test", description = "test or train (default: ${DEFAULT-VALUE})")
     String split;
 
-    @Option(names = "--output", required = true, description = "CSV file to write (replaced atomically)")
-    Path output;
+    @Option(names = "--output", required = true, description = "With --input: Parquet directory (any Hadoop URI); "
+            + "with --data: CSV file (replaced atomically)")
+    String output;
 
     @Option(names = "--batch-size", defaultValue = "256", description = "Inference batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
 
     @Override
     public Integer call() throws IOException {
-        if (!split.equals("test") && !split.equals("train")) {
-            throw new UserError("--split: expected test or train, got '" + split + "'");
+        if ((data == null) == (scoring == null)) {
+            throw new UserError("give either --input (batch scoring on Spark) or --data (a data set split in this JVM)");
         }
         if (batchSize < 1) {
             throw new UserError("--batch-size must be >= 1, got " + batchSize);
         }
         if (!Files.isRegularFile(model)) {
             throw new UserError("--model: no such file " + model.toAbsolutePath());
+        }
+        return scoring != null ? score() : predictSplit(Path.of(output));
+    }
+
+    private int score() throws IOException {
+        SavedModel saved = ModelFile.load(model);
+        SparkScoring.Outcome r = SparkScoring.run(saved, scoring, output, batchSize, System.out);
+        System.out.printf(Locale.ROOT, "Scored %,d images in %.1f s (%.0f images/s, %d tasks); %,d invalid (%s); "
+                        + "peak JVM heap %,d MiB of %,d MiB; written to %s%n", r.scored(), r.seconds(),
+                r.imagesPerSecond(), r.tasks(), r.invalid(), scoring.handleInvalid, r.peakHeapBytes() >> 20,
+                r.maxHeapBytes() >> 20, output);
+        return 0;
+    }
+
+    private int predictSplit(Path output) throws IOException {
+        if (!split.equals("test") && !split.equals("train")) {
+            throw new UserError("--split: expected test or train, got '" + split + "'");
         }
         DataSpec spec = DataSpec.parse(data);
         SavedModel saved = ModelFile.load(model);

@@ -31,7 +31,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.LongAccumulator;
 import scala.Option;
 
 /**
@@ -134,10 +133,8 @@ public final class ConvNetClassificationModel extends Model<ConvNetClassificatio
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ScoringSpec spec = spec(input, spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
         Broadcast<byte[]> model = jsc.broadcast(modelFile);
-        LongAccumulator scored = spark.sparkContext().longAccumulator("convspark: images scored");
-        LongAccumulator invalid = spark.sparkContext().longAccumulator("convspark: invalid images");
-        lastCounters = new ScoringCounters(scored, invalid);
-        JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(new PartitionScorer(model, spec, scored, invalid));
+        lastCounters = ScoringCounters.register(spark.sparkContext());
+        JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(new PartitionScorer(model, spec, lastCounters));
         return spark.createDataFrame(rows, output);
     }
 

@@ -8,6 +8,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 
@@ -168,7 +169,8 @@ public final class ImageDecoder implements Serializable {
         }
         BufferedImage img;
         try {
-            img = ImageIO.read(new ByteArrayInputStream(bytes));
+            // an in-memory stream: ImageIO.read(InputStream) would cache every image in a temporary file
+            img = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes)));
         } catch (IOException | RuntimeException e) {
             throw new InvalidImageException("unreadable image file (" + bytes.length + " bytes): " + e.getMessage(), e);
         }

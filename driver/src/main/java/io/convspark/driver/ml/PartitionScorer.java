@@ -21,7 +21,6 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,14 +37,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
 
     private final Broadcast<byte[]> modelFile;
     private final ScoringSpec spec;
-    private final LongAccumulator scored;
-    private final LongAccumulator invalid;
+    private final ScoringCounters counters;
 
-    PartitionScorer(Broadcast<byte[]> modelFile, ScoringSpec spec, LongAccumulator scored, LongAccumulator invalid) {
+    PartitionScorer(Broadcast<byte[]> modelFile, ScoringSpec spec, ScoringCounters counters) {
         this.modelFile = modelFile;
         this.spec = spec;
-        this.scored = scored;
-        this.invalid = invalid;
+        this.counters = counters;
     }
 
     @Override
@@ -112,8 +109,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
             int valid = 0;
             byte[] pixels = batch.pixels();
             int sample = spec.decoder().sampleSize();
+            long t0 = System.nanoTime();
+            long decodeNanos = 0;
             while (count < rows.length && input.hasNext()) {
                 Row row = input.next();
+                long d0 = System.nanoTime();
                 try {
                     spec.decoder().decode(row.get(spec.featuresIndex()), pixels, valid * sample);
                     errors[count] = null;
@@ -122,14 +122,17 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
                     errors[count] = name(row) + ": " + e.getMessage();
                     onInvalid(errors[count], e);
                 }
+                decodeNanos += System.nanoTime() - d0;
                 rows[count++] = row;
             }
+            long t1 = System.nanoTime();
             Tensor out = null;
             if (valid > 0) {
                 assembler.fillRange(0, valid);
                 out = model.forward(assembler.inputs(), ctx);
-                scored.add(valid);
+                counters.scored().add(valid);
             }
+            long t2 = System.nanoTime();
             int k = 0;
             for (int i = 0; i < count; i++) {
                 if (errors[i] == null) {
@@ -139,6 +142,10 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
                 }
                 rows[i] = null;
             }
+            counters.decodeNanos().add(decodeNanos);
+            counters.readNanos().add(t1 - t0 - decodeNanos);
+            counters.forwardNanos().add(t2 - t1);
+            counters.outputNanos().add(System.nanoTime() - t2);
         }
 
         private void onInvalid(String message, Exception e) {
@@ -146,7 +153,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
                 throw new IllegalArgumentException("cannot score image " + message
                         + " (set handleInvalid to skip or keep to go on without it)", e);
             }
-            invalid.add(1);
+            counters.invalid().add(1);
             if (loggedInvalid++ < LOGGED_INVALID_PER_TASK) {
                 LOG.warn("{} invalid image {}", spec.invalid() == InvalidImagePolicy.SKIP ? "Skipping" : "Keeping",
                         message);

@@ -1,0 +1,253 @@
+package io.convspark.jobs;
+
+import io.convspark.driver.ml.ConvNetClassificationModel;
+import io.convspark.driver.ml.ImageColumn;
+import io.convspark.driver.ml.ScoringCounters;
+import io.convspark.kernels.model.io.SavedModel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code convspark predict --input PATH --output PATH}: scores image files ({@code binaryFile} or Spark's image
+ * source) or Parquet with a saved model on Spark through {@link ConvNetClassificationModel} (the model
+ * broadcast once, tasks scoring in mini-batches on their cores, nothing collected to the driver) and writes
+ * Parquet: the input's identifying columns (path, or the Parquet input's scalar columns), {@code prediction}
+ * and {@code probabilities} (and {@code topK}, {@code error} when asked for).
+ */
+final class SparkScoring {
+    private SparkScoring() {
+    }
+
+    /** Figures of one scoring run, for the console and for metrics. */
+    record Outcome(long scored, long invalid, double seconds, long peakHeapBytes, long maxHeapBytes, int tasks) {
+        double imagesPerSecond() {
+            return scored / seconds;
+        }
+    }
+
+    static Outcome run(SavedModel saved, ScoringOptions o, String output, int batchSize, PrintStream console)
+            throws IOException {
+        SparkConf conf = SparkJob.conf("convspark predict", o.master, o.conf, "local[*]");
+        SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+        try {
+            spark.sparkContext().setLogLevel("WARN");
+            ParquetOutput out = new ParquetOutput(output, spark.sparkContext().hadoopConfiguration());
+            out.checkWritable(o.overwrite);
+            String format = format(o, spark);
+            int cores = spark.sparkContext().defaultParallelism();
+            int wanted = Math.max(1, cores * Math.max(1, o.tasksPerCore));
+            sizeSplits(spark, o.input, wanted);
+            Dataset<Row> frame = read(spark, format, o);
+            String features = o.featuresCol != null ? o.featuresCol : featuresColumn(format, frame.schema());
+            int partitions = frame.rdd().getNumPartitions();
+            if (partitions > wanted) {
+                frame = frame.coalesce(wanted);
+            }
+            ConvNetClassificationModel model = ConvNetClassificationModel.fromModelFile(saved)
+                    .setFeaturesCol(features).setRawPredictionCol("").setInferenceBatchSize(batchSize)
+                    .setHandleInvalid(o.handleInvalid).setBinaryFormat(o.binaryFormat).setResize(o.resize)
+                    .setConvertColor(o.convertColor).setTopK(o.topK);
+            Dataset<Row> scored = model.transform(frame);
+            ScoringCounters counters = model.lastCounters();
+            Dataset<Row> result = scored.select(outputColumns(format, frame.schema(), features, o));
+            console.printf(Locale.ROOT, "Scoring %s (%s, column '%s', %d partition(s)) with '%s' on %s, %d core(s), "
+                            + "batch %d%n", o.input, format, features, Math.min(partitions, wanted),
+                    saved.model().name(), conf.get("spark.master"), cores, batchSize);
+            ScoringProgress progress = new ScoringProgress(console, System.console() != null, counters.scored());
+            spark.sparkContext().addSparkListener(progress);
+            HeapWatch heap = new HeapWatch();
+            long start = System.nanoTime();
+            try {
+                out.write(result, o.overwrite);
+            } catch (UserError e) {
+                throw e;
+            } catch (Exception e) { // a failed Spark job arrives as an undeclared SparkException
+                throw new UserError("scoring failed: " + cause(e));
+            } finally {
+                heap.stop();
+                progress.finish();
+                spark.sparkContext().removeSparkListener(progress);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            console.println("Task time: " + counters.taskTimes());
+            return new Outcome(counters.scoredImages(), counters.invalidImages(), seconds, heap.peak(), heap.max(),
+                    Math.min(partitions, wanted));
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static String format(ScoringOptions o, SparkSession spark) throws IOException {
+        switch (o.inputFormat) {
+            case "binaryFile", "image", "parquet" -> {
+                return o.inputFormat;
+            }
+            case "auto" -> {
+                if (o.input.endsWith(".parquet")) {
+                    return "parquet";
+                }
+                Path p = new Path(o.input);
+                FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+                if (fs.exists(p) && fs.getFileStatus(p).isDirectory()) {
+                    for (FileStatus f : fs.listStatus(p)) {
+                        if (f.getPath().getName().endsWith(".parquet")) {
+                            return "parquet";
+                        }
+                    }
+                } else if (!fs.exists(p) && fs.globStatus(p) == null) {
+                    throw new UserError("--input: " + o.input + " does not exist");
+                }
+                return "binaryFile";
+            }
+            default -> throw new UserError("--input-format: expected auto, binaryFile, image or parquet, got '"
+                    + o.inputFormat + "'");
+        }
+    }
+
+    /**
+     * Sizes the file splits so the input becomes about {@code tasks} equal partitions: Spark's defaults (128 MB
+     * splits, a 4 MB cost per file) make a few unequal tasks of a Parquet file and hundreds of tiny ones of a
+     * folder of small PNGs.
+     */
+    private static void sizeSplits(SparkSession spark, String input, int tasks) throws IOException {
+        Path p = new Path(input);
+        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        if (!fs.exists(p)) {
+            return; // a glob: Spark's defaults
+        }
+        org.apache.hadoop.fs.ContentSummary summary = fs.getContentSummary(p);
+        long files = Math.max(1, summary.getFileCount());
+        long openCost = Math.max(1, summary.getLength() / files);
+        long perTask = (summary.getLength() + files * openCost) / tasks + 1;
+        spark.conf().set("spark.sql.files.openCostInBytes", openCost);
+        spark.conf().set("spark.sql.files.maxPartitionBytes", Math.max(perTask, openCost));
+    }
+
+    private static Dataset<Row> read(SparkSession spark, String format, ScoringOptions o) {
+        DataFrameReader reader = spark.read().format(format);
+        if (!format.equals("parquet")) {
+            reader = reader.option("recursiveFileLookup", "true");
+            if (o.glob != null) {
+                reader = reader.option("pathGlobFilter", o.glob);
+            }
+        }
+        return reader.load(o.input);
+    }
+
+    private static String featuresColumn(String format, StructType schema) {
+        if (format.equals("binaryFile")) {
+            return "content";
+        }
+        if (format.equals("image")) {
+            return "image";
+        }
+        List<String> candidates = new ArrayList<>();
+        for (StructField f : schema.fields()) {
+            try {
+                ImageColumn.of(schema, f.name());
+                candidates.add(f.name());
+            } catch (IllegalArgumentException notImages) {
+                // a scalar column: kept as an identifier
+            }
+        }
+        if (candidates.size() != 1) {
+            throw new UserError("--features-col: the Parquet input has " + (candidates.isEmpty() ? "no" : "several")
+                    + " image-like columns " + candidates + " among " + List.of(schema.fieldNames())
+                    + "; name the one to score");
+        }
+        return candidates.get(0);
+    }
+
+    private static Column[] outputColumns(String format, StructType input, String features, ScoringOptions o) {
+        List<Column> cols = new ArrayList<>();
+        if (format.equals("image")) {
+            cols.add(functions.col("image.origin").as("path"));
+        }
+        for (StructField f : input.fields()) {
+            boolean scalar = !(f.dataType() instanceof StructType) && !f.name().equals(features)
+                    && !f.name().equals("content") && !f.dataType().typeName().equals("binary")
+                    && !f.dataType().typeName().equals("array");
+            if (scalar) {
+                cols.add(functions.col(f.name()));
+            }
+        }
+        cols.add(functions.col("prediction").cast("int").as("prediction"));
+        cols.add(functions.when(functions.col("probability").isNull(), functions.lit(null))
+                .otherwise(org.apache.spark.ml.functions.vector_to_array(functions.col("probability"), "float32"))
+                .as("probabilities"));
+        if (o.topK > 0) {
+            cols.add(functions.col("topK"));
+        }
+        if (o.handleInvalid.equals("keep")) {
+            cols.add(functions.col("error"));
+        }
+        return cols.toArray(new Column[0]);
+    }
+
+    /** The message of the first of our own exceptions in the chain (a task's), else the innermost one. */
+    private static String cause(Throwable e) {
+        Throwable innermost = e;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof IllegalArgumentException && c.getMessage() != null
+                    && c.getMessage().startsWith("cannot score image")) {
+                return c.getMessage();
+            }
+            innermost = c;
+        }
+        return innermost.getMessage();
+    }
+
+    /** Samples this JVM's heap use while the job runs (in local mode the driver is the executor). */
+    private static final class HeapWatch {
+        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        private final AtomicLong peak = new AtomicLong();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        HeapWatch() {
+            thread = new Thread(() -> {
+                while (running) {
+                    peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "convspark-heap-watch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() {
+            running = false;
+            thread.interrupt();
+        }
+
+        long peak() {
+            return peak.get();
+        }
+
+        long max() {
+            return memory.getHeapMemoryUsage().getMax();
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.convspark.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.convspark.jobs.ConvsparkCliTest.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code convspark export-images} and {@code convspark predict --input ... --output ...} (batch scoring on the
+ * embedded Spark): PNG folders and Parquet give the same predictions as the single-JVM {@code predict --data};
+ * outputs are never half-written or silently replaced; invalid files are reported.
+ */
+class PredictScoringTest {
+    private static final String MODEL = "{\"name\": \"small\", \"input\": {\"channels\": 1, \"height\": 28, \"width\": 28},"
+            + " \"layers\": [{\"type\": \"Conv2D\", \"filters\": 4, \"kernel_size\": 3, \"activation\": \"relu\"},"
+            + " {\"type\": \"MaxPooling2D\", \"pool_size\": 2}, {\"type\": \"Flatten\"},"
+            + " {\"type\": \"Dense\", \"units\": 10, \"activation\": \"softmax\"}]}";
+
+    @TempDir
+    Path tmp;
+
+    private static Map<Long, Integer> predictions(String parquet) {
+        SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1").getOrCreate();
+        try {
+            Map<Long, Integer> out = new HashMap<>();
+            List<Row> rows = spark.read().parquet(parquet).collectAsList();
+            for (Row r : rows) {
+                long index = r.schema().getFieldIndex("index").isDefined() ? r.getLong(r.fieldIndex("index"))
+                        : Long.parseLong(Path.of(r.<String>getAs("path")).getFileName().toString().substring(0, 7));
+                assertEquals(10, r.getList(r.fieldIndex("probabilities")).size());
+                out.put(index, r.getInt(r.fieldIndex("prediction")));
+            }
+            return out;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void scoresPngFoldersAndParquetAsTheSingleJvmPredict() throws Exception {
+        Path data = TestMnist.write(tmp.resolve("mnist"), 300, 60);
+        Path modelJson = Files.writeString(tmp.resolve("small.json"), MODEL);
+        Path run = tmp.resolve("run");
+        Result train = ConvsparkCliTest.run("train", "--engine", "local", "--model", modelJson.toString(), "--data",
+                "mnist:" + data, "--epochs", "1", "--batch-size", "32", "--learning-rate", "0.01", "--out",
+                run.toString());
+        assertEquals(0, train.code(), train.err());
+        String model = run.resolve("model.convspark").toString();
+        Path csv = tmp.resolve("single.csv");
+        assertEquals(0, ConvsparkCliTest.run("predict", "--model", model, "--data", "mnist:" + data, "--output",
+                csv.toString()).code());
+        Map<Long, Integer> expected = new HashMap<>();
+        for (String line : Files.readAllLines(csv).subList(1, 61)) {
+            String[] f = line.split(",");
+            expected.put(Long.parseLong(f[0]), Integer.parseInt(f[2]));
+        }
+
+        Path png = tmp.resolve("png");
+        Result export = ConvsparkCliTest.run("export-images", "--data", "mnist:" + data, "--format", "png",
+                "--output", png.toString());
+        assertEquals(0, export.code(), export.err());
+        assertEquals(60, Files.list(png).count());
+        String scored = tmp.resolve("scored-png").toString();
+        Result predict = ConvsparkCliTest.run("predict", "--model", model, "--input", png.toString(), "--output",
+                scored, "--master", "local[2]");
+        assertEquals(0, predict.code(), predict.err());
+        assertTrue(predict.out().contains("Scored 60 images"), predict.out());
+        assertEquals(expected, predictions(scored));
+
+        Result again = ConvsparkCliTest.run("predict", "--model", model, "--input", png.toString(), "--output",
+                scored, "--master", "local[2]");
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("already exists (use --overwrite"), again.err());
+
+        String parquet = tmp.resolve("images.parquet").toString();
+        Result pq = ConvsparkCliTest.run("export-images", "--data", "mnist:" + data, "--format", "parquet",
+                "--count", "150", "--output", parquet, "--master", "local[2]");
+        assertEquals(0, pq.code(), pq.err());
+        String scoredPq = tmp.resolve("scored-pq").toString();
+        Result predictPq = ConvsparkCliTest.run("predict", "--model", model, "--input", parquet, "--output",
+                scoredPq, "--master", "local[2]", "--binary-format", "raw");
+        assertEquals(0, predictPq.code(), predictPq.err());
+        Map<Long, Integer> got = predictions(scoredPq);
+        assertEquals(150, got.size(), "60 exported images and 90 generated (shifted) ones");
+        for (long i = 0; i < 60; i++) {
+            assertEquals(expected.get(i), got.get(i), "image " + i);
+        }
+    }
+
+    @Test
+    void invalidFilesFailNamingThemOrAreKeptWithTheReason() throws Exception {
+        Path data = TestMnist.write(tmp.resolve("mnist"), 100, 20);
+        Path modelJson = Files.writeString(tmp.resolve("small.json"), MODEL);
+        Path run = tmp.resolve("run");
+        assertEquals(0, ConvsparkCliTest.run("train", "--engine", "local", "--model", modelJson.toString(), "--data",
+                "mnist:" + data, "--epochs", "1", "--out", run.toString()).code());
+        String model = run.resolve("model.convspark").toString();
+        Path png = tmp.resolve("png");
+        assertEquals(0, ConvsparkCliTest.run("export-images", "--data", "mnist:" + data, "--format", "png",
+                "--output", png.toString()).code());
+        Files.write(png.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3});
+        String out = tmp.resolve("scored").toString();
+        Result failed = ConvsparkCliTest.run("predict", "--model", model, "--input", png.toString(), "--output", out,
+                "--master", "local[1]");
+        assertEquals(2, failed.code(), "a broken file fails the job by default");
+        assertTrue(failed.err().contains("cannot score image") && failed.err().contains("broken.png")
+                && failed.err().contains("handleInvalid"), failed.err());
+        assertFalse(Files.exists(Path.of(out)), "no partial output is left");
+
+        Result kept = ConvsparkCliTest.run("predict", "--model", model, "--input", png.toString(), "--output", out,
+                "--master", "local[1]", "--handle-invalid", "keep");
+        assertEquals(0, kept.code(), kept.err());
+        assertTrue(kept.out().contains("1 invalid (keep)"), kept.out());
+        SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1").getOrCreate();
+        try {
+            List<Row> errors = spark.read().parquet(out).where("error IS NOT NULL").collectAsList();
+            assertEquals(1, errors.size());
+            assertTrue(errors.get(0).<String>getAs("error").contains("broken.png"), errors.get(0).toString());
+        } finally {
+            spark.stop();
+        }
+
+        Result both = ConvsparkCliTest.run("predict", "--model", model, "--input", png.toString(), "--data",
+                "mnist:" + data, "--output", out);
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("either --input"), both.err());
+        Result badFormat = ConvsparkCliTest.run("export-images", "--data", "mnist:" + data, "--format", "tiff",
+                "--output", tmp.resolve("x").toString());
+        assertEquals(2, badFormat.code());
+        assertTrue(badFormat.err().contains("--format: expected png or parquet"), badFormat.err());
+    }
+}
