@@ -260,6 +260,24 @@ class ConvNetPipelineTest {
     }
 
     @Test
+    void cifarShapedFramesRoundTripThroughTheImageSourceLayout() throws Exception {
+        java.util.Random rnd = new java.util.Random(5);
+        byte[] pixels = new byte[6 * 3 * 4 * 5];
+        rnd.nextBytes(pixels);
+        ImageDataset rgb = new ImageDataset(pixels, new int[] {0, 1, 2, 3, 4, 5}, 3, 4, 5, 10);
+        List<Row> rows = ImageFrames.fromDataset(spark, rgb, "cifar", 2).orderBy("index").collectAsList();
+        ImageDecoder decoder = new ImageDecoder(ImageColumn.IMAGE_STRUCT, 3, 4, 5, ImageDecoder.BinaryFormat.AUTO,
+                false, false);
+        for (int i = 0; i < 6; i++) {
+            byte[] out = new byte[60];
+            decoder.decode(rows.get(i).get(1), out, 0);
+            assertArrayEquals(java.util.Arrays.copyOfRange(pixels, i * 60, i * 60 + 60), out, "image " + i);
+            assertEquals(i, rows.get(i).getDouble(2));
+            assertEquals("cifar#" + i, rows.get(i).<Row>getAs("image").getString(0));
+        }
+    }
+
+    @Test
     void estimatorRefusesBadColumnsAndLabels() {
         Dataset<Row> frame = ImageFrames.fromDataset(spark, train.slice(0, 64), "t", 1);
         IllegalArgumentException noLabel = assertThrows(IllegalArgumentException.class,
