@@ -183,9 +183,7 @@ final class TrainCommand implements Callable<Integer> {
                     callbacksFile.callbacks(trainingConfig), console, engineFacts);
             trainer = new Trainer(result.model(), lossFn, result.optimizer(), metricList);
             trainer.iterations(result.iterations());
-            history = new History();
-            result.history().forEach(history::add);
-            history.stopReason(result.stopReason());
+            history = History.of(result.history(), result.stopReason());
         }
         int cores = trainer.context().executor().parallelism();
         double trainSeconds = (System.nanoTime() - start) / 1e9;
