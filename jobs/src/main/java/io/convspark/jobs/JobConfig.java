@@ -1,10 +1,9 @@
 package io.convspark.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,11 +16,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * A job configuration file ({@code --config FILE}, JSON, e.g. {@code conf/jobs/mnist-deitel.json}): an
- * object whose keys are the command's long option names without the dashes ({@code "batch-size": 64},
- * {@code "master": "local-cluster[2,1,2048]"}); a list stands for a comma-separated value ({@code "metrics"}).
- * Options given on the command line override the file. Unknown keys are refused with the list of
- * valid ones.
+ * A job configuration file ({@code --config FILE}, e.g. {@code conf/jobs/mnist-deitel.yaml}) in JSON, YAML or
+ * HOCON, told apart by the extension ({@link JobConfigFormat}): an object whose keys are the command's long
+ * option names without the dashes ({@code "batch-size": 64}, {@code master: "local-cluster[2,1,2048]"}); a
+ * list stands for a comma-separated value ({@code metrics}), null for the option's default. Options given on
+ * the command line override the file. Unknown keys are refused with the list of valid ones.
  */
 final class JobConfig implements CommandLine.IDefaultValueProvider {
     static final String OPTION = "--config";
@@ -54,15 +53,12 @@ final class JobConfig implements CommandLine.IDefaultValueProvider {
     }
 
     static JobConfig read(Path file, CommandSpec spec) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(Files.readString(file));
-        } catch (IOException e) {
-            throw new UserError(OPTION + " " + file + ": cannot read it as JSON: " + e.getMessage());
-        }
+        JobConfigFormat format = JobConfigFormat.of(file);
+        JsonNode root = format.read(file);
         if (root == null || !root.isObject()) {
-            throw new UserError(OPTION + " " + file + ": expected a JSON object of option names, found "
-                    + (root == null ? "nothing" : root.getNodeType()));
+            String found = root == null || root.isMissingNode() ? "nothing" : root.getNodeType().toString();
+            throw new UserError(OPTION + " " + file + ": expected a " + format.title() + " object of option names "
+                    + "(e.g. epochs: 5), found " + found);
         }
         Set<String> known = new TreeSet<>();
         for (OptionSpec o : spec.options()) {
@@ -79,9 +75,18 @@ final class JobConfig implements CommandLine.IDefaultValueProvider {
                         + spec.name() + "'; valid: " + String.join(", ", known));
             }
             JsonNode v = e.getValue();
+            if (v.isNull()) {
+                continue;
+            }
             if (v.isArray()) {
-                List<String> parts = new java.util.ArrayList<>();
-                v.forEach(x -> parts.add(x.asText()));
+                List<String> parts = new ArrayList<>();
+                for (JsonNode x : v) {
+                    if (!x.isValueNode()) {
+                        throw new UserError(OPTION + " " + file + ": option '" + e.getKey() + "' must be a list of "
+                                + "strings, numbers or booleans, found an element of type " + x.getNodeType());
+                    }
+                    parts.add(x.asText());
+                }
                 values.put(e.getKey(), String.join(",", parts));
             } else if (v.isValueNode()) {
                 values.put(e.getKey(), v.asText());
@@ -91,6 +96,11 @@ final class JobConfig implements CommandLine.IDefaultValueProvider {
             }
         }
         return new JobConfig(file, values);
+    }
+
+    /** The option values the file gives, by long option name without the dashes, as text. */
+    Map<String, String> values() {
+        return Collections.unmodifiableMap(values);
     }
 
     @Override

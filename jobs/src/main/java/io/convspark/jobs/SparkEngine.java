@@ -77,16 +77,10 @@ final class SparkEngine {
                 }
                 result = trainer.fit(train, validation, listener, options.resume);
                 if (bridge != null) {
-                    History history = new History();
-                    result.history().forEach(history::add);
-                    history.stopReason(result.stopReason());
-                    result = result.withModel(bridge.end(result, history));
+                    result = result.withModel(bridge.end(result, History.of(result.history(), result.stopReason())));
                 }
             } else {
-                if (!callbacks.isEmpty()) {
-                    throw new UserError("--callbacks: not supported with --sync driver (the measurement baseline)");
-                }
-                result = new DriverSyncTrainer(sc, plan, workers, shards).fit(train, validation, listener);
+                result = new DriverSyncTrainer(sc, plan, workers, shards).fit(train, validation, listener, callbacks);
             }
             double wall = (System.nanoTime() - submit) / 1e9;
             List<Double> medians = new ArrayList<>();

@@ -94,8 +94,9 @@ final class TrainCommand implements Callable<Integer> {
     @CommandLine.ArgGroup(exclusive = false, heading = "Spark engine options%n")
     SparkOptions spark = new SparkOptions();
 
-    @Option(names = JobConfig.OPTION, paramLabel = "FILE", description = "Job configuration (JSON object of these options "
-            + "without the dashes, e.g. conf/jobs/mnist-deitel.json); options on the command line override it")
+    @Option(names = JobConfig.OPTION, paramLabel = "FILE", description = "Job configuration: these options without the "
+            + "dashes as a JSON (.json), YAML (.yaml, .yml) or HOCON (.conf, .hocon) object, e.g. "
+            + "conf/jobs/mnist-deitel.yaml; options on the command line override it")
     Path config;
 
     @Option(names = "--out", description = "Run directory (default: runs/MODEL-TIMESTAMP)")
@@ -182,9 +183,7 @@ final class TrainCommand implements Callable<Integer> {
                     callbacksFile.callbacks(trainingConfig), console, engineFacts);
             trainer = new Trainer(result.model(), lossFn, result.optimizer(), metricList);
             trainer.iterations(result.iterations());
-            history = new History();
-            result.history().forEach(history::add);
-            history.stopReason(result.stopReason());
+            history = History.of(result.history(), result.stopReason());
         }
         int cores = trainer.context().executor().parallelism();
         double trainSeconds = (System.nanoTime() - start) / 1e9;

@@ -15,15 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code convspark train} on the embedded Spark: run directory, checkpoints, {@code --resume}, bad options. */
 class SparkTrainCommandTest {
-    private static final String MODEL = "{\"name\": \"small\", \"input\": {\"channels\": 1, \"height\": 28, \"width\": 28},"
-            + " \"layers\": [{\"type\": \"Conv2D\", \"filters\": 4, \"kernel_size\": 3, \"activation\": \"relu\"},"
-            + " {\"type\": \"MaxPooling2D\", \"pool_size\": 2}, {\"type\": \"Flatten\"},"
-            + " {\"type\": \"Dense\", \"units\": 10, \"activation\": \"softmax\"}]}";
-
     @Test
     void trainsOnTwoReplicasThenResumes(@TempDir Path tmp) throws Exception {
         Path data = TestMnist.write(tmp.resolve("mnist"), 720, 100);
-        Path model = Files.writeString(tmp.resolve("small.json"), MODEL);
+        Path model = Files.writeString(tmp.resolve("small.json"), TestMnist.MODEL);
         Path out = tmp.resolve("run");
         Result r = ConvsparkCliTest.run("train", "--model", model.toString(), "--data", "mnist:" + data,
                 "--epochs", "1", "--batch-size", "64", "--master", "local[2]", "--workers", "2",
@@ -70,22 +65,27 @@ class SparkTrainCommandTest {
     }
 
     @Test
-    void kerasCallbacksRunOnTheDriver(@TempDir Path tmp) throws Exception {
+    void kerasCallbacksRunOnTheDriverWithEitherSync(@TempDir Path tmp) throws Exception {
         Path data = TestMnist.write(tmp.resolve("mnist"), 400, 50);
-        Path model = Files.writeString(tmp.resolve("small.json"), MODEL);
-        Path callbacks = Files.writeString(tmp.resolve("callbacks.json"), "[{\"type\": \"CSVLogger\", \"filename\": \""
-                + tmp.resolve("log.csv") + "\"}, {\"type\": \"ModelCheckpoint\", \"filepath\": \""
-                + tmp.resolve("ckpt-{epoch:02d}.convspark") + "\"}, {\"type\": \"EarlyStopping\", \"monitor\": \"loss\","
-                + " \"mode\": \"max\", \"patience\": 1}]");
-        Result r = ConvsparkCliTest.run("train", "--model", model.toString(), "--data", "mnist:" + data,
-                "--epochs", "5", "--batch-size", "64", "--master", "local[2]", "--workers", "2",
-                "--callbacks", callbacks.toString(), "--out", tmp.resolve("run").toString());
-        assertEquals(0, r.code(), r.err());
-        assertEquals(3, Files.readAllLines(tmp.resolve("log.csv")).size(), "header and two epochs: "
-                + "EarlyStopping (a falling loss is no improvement in mode max; patience 1) stopped every replica "
-                + "after epoch 2");
-        assertTrue(Files.isRegularFile(tmp.resolve("ckpt-02.convspark")));
-        assertTrue(r.out().contains("Stopped early"), r.out());
+        Path model = Files.writeString(tmp.resolve("small.json"), TestMnist.MODEL);
+        for (String sync : new String[] {"ring", "driver"}) {
+            Path dir = Files.createDirectories(tmp.resolve(sync));
+            Path callbacks = Files.writeString(dir.resolve("callbacks.json"), "[{\"type\": \"CSVLogger\", "
+                    + "\"filename\": \"" + dir.resolve("log.csv") + "\"}, {\"type\": \"ModelCheckpoint\", \"filepath\": \""
+                    + dir.resolve("ckpt-{epoch:02d}.convspark") + "\"}, {\"type\": \"EarlyStopping\", \"monitor\": "
+                    + "\"loss\", \"mode\": \"max\", \"patience\": 1}, {\"type\": \"TerminateOnNaN\"}]");
+            Result r = ConvsparkCliTest.run("train", "--model", model.toString(), "--data", "mnist:" + data,
+                    "--epochs", "5", "--batch-size", "64", "--master", "local[2]", "--workers", "2", "--sync", sync,
+                    "--callbacks", callbacks.toString(), "--out", dir.resolve("run").toString());
+            assertEquals(0, r.code(), sync + ": " + r.err());
+            assertEquals(3, Files.readAllLines(dir.resolve("log.csv")).size(), sync + ": header and two epochs: "
+                    + "EarlyStopping (a falling loss is no improvement in mode max; patience 1) stopped every replica "
+                    + "after epoch 2");
+            assertTrue(Files.isRegularFile(dir.resolve("ckpt-02.convspark")), sync);
+            assertTrue(r.out().contains("Stopped early: EarlyStopping"), sync + ": " + r.out());
+            SavedModel saved = ModelFile.load(dir.resolve("run/model.convspark"));
+            assertEquals(2, ((Number) saved.training().get(SavedModel.EPOCH)).intValue(), sync + ": epochs run");
+        }
     }
 
     @Test
@@ -105,9 +105,9 @@ class SparkTrainCommandTest {
     @Test
     void jobConfigFilesGiveTheOptionsAndTheCommandLineOverridesThem(@TempDir Path tmp) throws Exception {
         Path data = TestMnist.write(tmp.resolve("mnist"), 200, 30);
-        Path config = Files.writeString(tmp.resolve("job.json"), "{\"model\": \"../conf/models/mnist-chollet.json\","
-                + " \"data\": \"mnist:" + data + "\", \"epochs\": 3, \"batch-size\": 32, \"master\": \"local[2]\","
-                + " \"max-steps-per-epoch\": 2, \"metrics\": [\"accuracy\"]}");
+        Path config = Files.writeString(tmp.resolve("job.yaml"), "model: ../conf/models/mnist-chollet.json\n"
+                + "data: mnist:" + data + "\nepochs: 3\nbatch-size: 32\nmaster: local[2]\nmax-steps-per-epoch: 2\n"
+                + "metrics: [accuracy]\n");
         Path out = tmp.resolve("run");
         Result r = ConvsparkCliTest.run("train", "--config", config.toString(), "--epochs", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
@@ -115,15 +115,13 @@ class SparkTrainCommandTest {
         assertEquals(1, metrics.get("history").size(), "--epochs 1 on the command line overrides the file's 3");
         assertEquals(32, metrics.get("batch_size").asInt());
 
-        Path bad = Files.writeString(tmp.resolve("bad.json"), "{\"epoch\": 3}");
+        Path bad = Files.writeString(tmp.resolve("bad.conf"), "epoch = 3\n");
         Result unknown = ConvsparkCliTest.run("train", "--config", bad.toString());
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("unknown option 'epoch'") && unknown.err().contains("epochs"), unknown.err());
-        for (String shipped : new String[] {"mnist-deitel", "mnist-chollet", "mnist-suo", "cifar10-alzahrani",
-                "resnet20-cifar"}) {
-            JobConfig.read(Path.of("../conf/jobs/" + shipped + ".json"),
-                    new picocli.CommandLine(new TrainCommand()).getCommandSpec());
-        }
+        Result badExtension = ConvsparkCliTest.run("train", "--config", tmp.resolve("job.ini").toString());
+        assertEquals(2, badExtension.code());
+        assertTrue(badExtension.err().contains("job.ini: unknown kind of file"), badExtension.err());
     }
 
     @Test

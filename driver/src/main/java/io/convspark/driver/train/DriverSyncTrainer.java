@@ -7,6 +7,8 @@ import io.convspark.kernels.data.ImageDataset;
 import io.convspark.kernels.metrics.Metric;
 import io.convspark.kernels.model.Model;
 import io.convspark.kernels.model.ParameterStore;
+import io.convspark.kernels.train.Callback;
+import io.convspark.kernels.train.History;
 import io.convspark.kernels.train.Trainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,10 +23,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The baseline that toy systems use, kept only to measure against: one Spark job per step, the
+ * The baseline that toy systems use, kept to measure against: one Spark job per step, the
  * weights broadcast to the executors, the gradients summed back to the driver with
  * {@code treeAggregate}, the optimizer step on the driver. Same shards, batches and arithmetic as
  * {@link DistributedTrainer}, so the two give the same model; only the cost per step differs.
+ *
+ * <p>The driver owns the model and runs every update, so Keras callbacks run here directly, as in the
+ * local {@link Trainer#fit}: the driver's trainer is their {@link io.convspark.kernels.train.TrainingControl}
+ * (live weights and optimizer), {@code onBatchEnd} after every step, {@code onEpochEnd} after each epoch's
+ * validation; a stop request ends training after that step or epoch. A step whose loss is not finite is not
+ * applied, and stops training when the plan says {@link TrainingPlan#terminateOnNaN()}, as on the ring.
  */
 public final class DriverSyncTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(DriverSyncTrainer.class);
@@ -42,6 +50,16 @@ public final class DriverSyncTrainer {
     }
 
     public TrainingResult fit(ImageDataset train, ImageDataset validation, TrainingListener listener) {
+        return fit(train, validation, listener, List.of());
+    }
+
+    /**
+     * Trains on {@code train}, validating on {@code validation} (may be null) after each epoch, with
+     * {@code callbacks} run on the driver (see the class comment); the result's model is the one the
+     * callbacks leave (EarlyStopping may have restored its best weights).
+     */
+    public TrainingResult fit(ImageDataset train, ImageDataset validation, TrainingListener listener,
+                              List<Callback> callbacks) {
         Model model = plan.buildModel();
         Trainer.checkCompatible(train, model, "training");
         ShardLayout layout = new ShardLayout(train.size(), shards, workers, plan.batchSize());
@@ -57,13 +75,20 @@ public final class DriverSyncTrainer {
         List<Map<String, Double>> history = new ArrayList<>();
         StepTimer timer = new StepTimer();
         long start = System.nanoTime();
+        trainer.beginTraining(plan.epochs(), steps);
         try {
-            for (int epoch = 0; epoch < plan.epochs(); epoch++) {
+            for (Callback c : callbacks) {
+                c.onTrainBegin(trainer);
+            }
+            for (int epoch = 0; epoch < plan.epochs() && !trainer.stopRequested(); epoch++) {
+                for (Callback c : callbacks) {
+                    c.onEpochBegin(epoch, trainer);
+                }
                 long epochStart = System.nanoTime();
                 double lossSum = 0;
                 long seen = 0;
                 Map<String, Double> logs = new LinkedHashMap<>();
-                for (int step = 0; step < steps; step++) {
+                for (int step = 0; step < steps && !trainer.stopRequested(); step++) {
                     long t0 = System.nanoTime();
                     Broadcast<float[][]> weights = sc.broadcast(new float[][] {params.values(), params.state()});
                     float[] sum = blocks.mapPartitions(new SyncGradientTask(plan, layout, runId, epoch, step, weights))
@@ -80,7 +105,10 @@ public final class DriverSyncTrainer {
                     }
                     int a = grads.length + state.length;
                     double stepLoss = sum[a++] / global;
-                    trainer.applyGradients();
+                    if (!trainer.applyGradientsIfFinite(stepLoss) && plan.terminateOnNaN()) {
+                        trainer.requestStop("loss is " + stepLoss + " at epoch " + (epoch + 1) + ", step " + (step + 1)
+                                + ": training stopped (TerminateOnNaN); that step was not applied");
+                    }
                     timer.steps++;
                     timer.addAllReduce(System.nanoTime() - t0);
                     lossSum += stepLoss * global;
@@ -92,6 +120,9 @@ public final class DriverSyncTrainer {
                         logs.put(m.name(), c == 0 ? 0 : s / c);
                     }
                     listener.onStep(epoch, step, steps, logs);
+                    for (Callback c : callbacks) {
+                        c.onBatchEnd(epoch, step, logs, trainer);
+                    }
                 }
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
                 if (validation != null) {
@@ -103,14 +134,20 @@ public final class DriverSyncTrainer {
                 logs.put("images_per_second", seen / seconds);
                 history.add(new LinkedHashMap<>(logs));
                 listener.onEpochEnd(epoch, logs);
+                for (Callback c : callbacks) {
+                    c.onEpochEnd(epoch, logs, trainer);
+                }
             }
         } finally {
             blocks.unpersist(false);
             ShardBlock.release(shardList);
         }
+        for (Callback c : callbacks) {
+            c.onTrainEnd(History.of(history, trainer.stopReason()), trainer);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new TrainingResult(model, trainer.optimizer(), trainer.iterations(), history, null, -1, List.of(timer.toTimes(-1)), seconds,
-                0);
+        return new TrainingResult(model, trainer.optimizer(), trainer.iterations(), history, trainer.stopReason(), -1,
+                List.of(timer.toTimes(-1)), seconds, 0);
     }
 
     private static float[] add(float[] a, float[] b) {

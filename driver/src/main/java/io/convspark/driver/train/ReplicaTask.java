@@ -200,14 +200,9 @@ final class ReplicaTask extends AbstractFunction1<Iterator<ShardBlock>, Iterator
                     long t3 = System.nanoTime();
                     double stepLoss = aux[state.length] / global;
                     String stop = null;
-                    if (Double.isFinite(stepLoss)) {
-                        trainer.applyGradients();
-                    } else {
-                        trainer.iterations(trainer.iterations() + 1);
-                        if (plan.terminateOnNaN()) {
-                            stop = "loss is " + stepLoss + " at epoch " + (epoch + 1) + ", step " + (step + 1)
-                                    + ": training stopped (TerminateOnNaN); the last checkpoint holds the last good weights";
-                        }
+                    if (!trainer.applyGradientsIfFinite(stepLoss) && plan.terminateOnNaN()) {
+                        stop = "loss is " + stepLoss + " at epoch " + (epoch + 1) + ", step " + (step + 1)
+                                + ": training stopped (TerminateOnNaN); the last checkpoint holds the last good weights";
                     }
                     long t4 = System.nanoTime();
                     timer.steps++;

@@ -7,6 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.convspark.driver.progress.TrainingListener;
 import io.convspark.kernels.data.ImageDataset;
+import io.convspark.kernels.data.Normalizer;
+import io.convspark.kernels.train.Callback;
+import io.convspark.kernels.train.History;
+import io.convspark.kernels.train.TrainingControl;
+import io.convspark.kernels.train.callbacks.EarlyStopping;
+import io.convspark.kernels.train.callbacks.EpochSchedule;
+import io.convspark.kernels.train.callbacks.LearningRateScheduler;
+import io.convspark.kernels.train.callbacks.ModelCheckpoint;
+import io.convspark.kernels.train.callbacks.Mode;
+import io.convspark.kernels.train.callbacks.ReduceLROnPlateau;
+import io.convspark.kernels.train.callbacks.TerminateOnNaN;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -200,6 +211,114 @@ class DistributedTrainingTest {
         assertEquals(0.01, r.history().get(0).get("lr"), 1e-7);
         assertTrue(firstWeights.get(0) != firstWeights.get(1), "the callbacks saw each epoch's weights");
         assertEquals(r.model().parameters().values()[0], firstWeights.get(1), 0f);
+    }
+
+    @Test
+    void driverSynchronizedTrainingRunsKerasCallbacksAsTheRingDoes() throws Exception {
+        ImageDataset data = TestData.quadrants(800, 8);
+        ImageDataset train = data.slice(0, 640);
+        ImageDataset val = data.slice(640, 800);
+        TrainingPlan p = plan().epochs(6).driverCallbacks(true).build();
+
+        EpochWeights onRing = new EpochWeights();
+        List<Callback> ringCallbacks = steeringCallbacks(onRing);
+        CallbackBridge bridge = new CallbackBridge(p, ringCallbacks, 10);
+        bridge.begin();
+        TrainingResult ring = new DistributedTrainer(sc, p, 2).fit(train, val, bridge, false);
+        ring = ring.withModel(bridge.end(ring, History.of(ring.history(), ring.stopReason())));
+
+        EpochWeights onDriver = new EpochWeights();
+        TrainingResult driver = new DriverSyncTrainer(sc, p, 2, 2).fit(train, val, TrainingListener.NONE,
+                steeringCallbacks(onDriver));
+
+        for (TrainingResult r : List.of(driver, ring)) {
+            assertEquals(3, r.history().size(), "EarlyStopping (patience 2; a falling loss never improves in mode "
+                    + "max) stopped after the third epoch");
+            assertEquals(30, r.iterations());
+            assertTrue(r.stopReason().startsWith("EarlyStopping: 'loss' did not improve"), r.stopReason());
+            double[] lr = r.series("lr");
+            assertEquals(0.01, lr[0], 1e-7);
+            assertEquals(0.005, lr[1], 1e-7, "LearningRateScheduler halved it at the start of epoch 2");
+            assertEquals(0.00125, lr[2], 1e-7, "ReduceLROnPlateau halved it after epoch 2, then the scheduler again");
+        }
+        assertEquals(3, onDriver.weights.size());
+        assertTrue(onDriver.weights.get(0)[0] != onDriver.weights.get(2)[0], "the callbacks saw the live weights");
+        float[] best = onDriver.weights.get(0);
+        float[] kept = driver.model().parameters().values();
+        for (int i = 0; i < best.length; i++) {
+            assertEquals(best[i], kept[i], 0f, "restore_best_weights: the weights after epoch 1, parameter " + i);
+        }
+        float[] onTheRing = ring.model().parameters().values();
+        assertEquals(onRing.weights.get(0)[0], onTheRing[0], 0f, "the ring's bridge restored its best weights too");
+        for (int i = 0; i < kept.length; i++) {
+            assertEquals(onTheRing[i], kept[i], 1e-4f * Math.max(1f, Math.abs(onTheRing[i])), "parameter " + i);
+        }
+        for (int e = 0; e < 3; e++) {
+            assertEquals(ring.history().get(e).get("loss"), driver.history().get(e).get("loss"), 1e-4, "epoch " + e);
+            assertEquals(ring.history().get(e).get("val_loss"), driver.history().get(e).get("val_loss"), 1e-4);
+        }
+    }
+
+    @Test
+    void aNonFiniteLossStopsDriverSynchronizedTrainingAndNeverReachesTheWeights() throws Exception {
+        TrainingPlan p = plan().epochs(3).normalizer(new NaNPixels()).build();
+        Path checkpoints = tmp.resolve("ckpt-{epoch:02d}.convspark");
+        TrainingResult r = new DriverSyncTrainer(sc, p, 2, 2).fit(TestData.quadrants(640, 9), null,
+                TrainingListener.NONE, List.of(new TerminateOnNaN(),
+                        new ModelCheckpoint(checkpoints.toString(), "loss", Mode.AUTO, false, false, null, Map.of())));
+        assertEquals(1, r.iterations(), "stopped after the first step");
+        assertTrue(r.stopReason().startsWith("loss is NaN at epoch 1, step 1: training stopped (TerminateOnNaN)"),
+                r.stopReason());
+        assertEquals(1, r.history().size());
+        float[] initial = p.buildModel().parameters().values();
+        float[] kept = r.model().parameters().values();
+        for (int i = 0; i < initial.length; i++) {
+            assertEquals(initial[i], kept[i], 0f, "the NaN step was not applied, parameter " + i);
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(".convspark")),
+                    "ModelCheckpoint writes no epoch whose loss is NaN");
+        }
+    }
+
+    /** Every pixel becomes NaN, so the first step's loss is NaN. */
+    private static final class NaNPixels implements Normalizer {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void normalize(byte[] pixels, int pixelOffset, int channels, int planeSize, float[] out,
+                              int outOffset) {
+            java.util.Arrays.fill(out, outOffset, outOffset + channels * planeSize, Float.NaN);
+        }
+
+        @Override
+        public float value(int channel, int pixel) {
+            return Float.NaN;
+        }
+
+        @Override
+        public void checkChannels(int channels) {
+        }
+    }
+
+    /**
+     * LearningRateScheduler (halve every epoch), ReduceLROnPlateau and EarlyStopping with restore_best_weights on
+     * the training loss in mode max (so a falling loss is a plateau), and a recorder of the weights each epoch.
+     */
+    private static List<Callback> steeringCallbacks(EpochWeights recorder) {
+        return List.of(new LearningRateScheduler(EpochSchedule.stepDecay(0.5, 1)),
+                new ReduceLROnPlateau("loss", 0.5, 1, Mode.MAX, 0, 0, 0),
+                new EarlyStopping("loss", 0, 2, Mode.MAX, null, true, 0), recorder);
+    }
+
+    /** Records a copy of the weights at every epoch end. */
+    private static final class EpochWeights implements Callback {
+        final List<float[]> weights = new ArrayList<>();
+
+        @Override
+        public void onEpochEnd(int epoch, Map<String, Double> logs, TrainingControl control) {
+            weights.add(control.model().parameters().values().clone());
+        }
     }
 
     @Test

@@ -11,6 +11,14 @@ public final class History {
     private final List<Map<String, Double>> epochs = new ArrayList<>();
     private String stopReason;
 
+    /** A history of the given per-epoch logs and stop reason (null: all epochs ran), e.g. of a Spark run. */
+    public static History of(List<Map<String, Double>> epochLogs, String stopReason) {
+        History h = new History();
+        epochLogs.forEach(h::add);
+        h.stopReason(stopReason);
+        return h;
+    }
+
     public void add(Map<String, Double> logs) {
         epochs.add(Collections.unmodifiableMap(new LinkedHashMap<>(logs)));
     }

@@ -107,6 +107,20 @@ public final class Trainer implements TrainingControl {
         iterations++;
     }
 
+    /**
+     * The step of a batch whose (mean) loss was {@code loss}: applied as {@link #applyGradients()} when the loss
+     * is finite, skipped otherwise (a NaN or infinite loss never reaches the weights); the iteration count
+     * advances either way. Returns whether it was applied.
+     */
+    public boolean applyGradientsIfFinite(double loss) {
+        if (Double.isFinite(loss)) {
+            applyGradients();
+            return true;
+        }
+        iterations++;
+        return false;
+    }
+
     @Override
     public long iterations() {
         return iterations;
@@ -134,9 +148,7 @@ public final class Trainer implements TrainingControl {
         BatchAssembler assembler = new BatchAssembler(train, options.normalizer(), options.augmentation(), batch,
                 ctx.executor());
         Targets targets = Targets.ofLabels(assembler.labels(), 0, numClassesOut);
-        this.plannedEpochs = options.epochs();
-        this.stepsPerEpoch = (train.size() + batch - 1) / batch;
-        this.stopReason = null;
+        beginTraining(options.epochs(), (train.size() + batch - 1) / batch);
         History history = new History();
         for (Callback c : callbacks) {
             c.onTrainBegin(this);
@@ -158,11 +170,7 @@ public final class Trainer implements TrainingControl {
                 int n = assembler.fillTraining(order, from, Math.min(batch, train.size() - from), epoch);
                 targets.setLabels(assembler.labels(), n, numClassesOut);
                 double l = computeGradients(assembler.inputs(), targets, 0);
-                if (Double.isFinite(l)) {
-                    applyGradients();
-                } else {
-                    iterations++;
-                }
+                applyGradientsIfFinite(l);
                 lossSum += l * n;
                 seen += n;
                 logs.put("loss", lossSum / seen);
@@ -193,6 +201,22 @@ public final class Trainer implements TrainingControl {
             c.onTrainEnd(history, this);
         }
         return history;
+    }
+
+    /**
+     * Starts a training run driven by a loop other than {@link #fit} (the driver-synchronized Spark trainer,
+     * which runs callbacks with this trainer as their {@link TrainingControl}): sets what {@link #epochs()} and
+     * {@link #stepsPerEpoch()} report and clears an earlier stop request.
+     */
+    public void beginTraining(int epochs, int steps) {
+        this.plannedEpochs = epochs;
+        this.stepsPerEpoch = steps;
+        this.stopReason = null;
+    }
+
+    /** Why the current (or last) training run was asked to stop, or {@code null}. */
+    public String stopReason() {
+        return stopReason;
     }
 
     /** Keras' {@code evaluate}: mean loss (plus regularization) and metrics over {@code data}, inference mode. */
