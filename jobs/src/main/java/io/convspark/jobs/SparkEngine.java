@@ -1,8 +1,6 @@
 package io.convspark.jobs;
 
 import io.convspark.driver.progress.TrainingListener;
-import io.convspark.driver.spark.LocalCluster;
-import io.convspark.driver.spark.SparkSettings;
 import io.convspark.driver.train.CallbackBridge;
 import io.convspark.driver.train.DistributedTrainer;
 import io.convspark.driver.train.DriverSyncTrainer;
@@ -35,27 +33,9 @@ final class SparkEngine {
         if (!options.sync.equals("ring") && !options.sync.equals("driver")) {
             throw new UserError("--sync: expected ring or driver, got '" + options.sync + "'");
         }
-        SparkConf conf = new SparkConf().setAppName("convspark train " + plan.modelSource());
-        for (String kv : options.conf) {
-            int eq = kv.indexOf('=');
-            if (eq <= 0) {
-                throw new UserError("--conf: expected KEY=VALUE, got '" + kv + "'");
-            }
-            conf.set(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        if (options.master != null) {
-            conf.setMaster(options.master);
-        } else if (!conf.contains("spark.master")) {
-            conf.setMaster("local[" + (options.workers != null ? options.workers : "*") + "]");
-        }
+        SparkConf conf = SparkJob.conf("convspark train " + plan.modelSource(), options.master, options.conf,
+                "local[" + (options.workers != null ? options.workers : "*") + "]");
         String master = conf.get("spark.master");
-        if (master.startsWith("local")) {
-            conf.setIfMissing("spark.driver.host", System.getenv().getOrDefault("SPARK_LOCAL_IP", "127.0.0.1"));
-        }
-        if (LocalCluster.isLocalCluster(master)) {
-            LocalCluster.configure(conf);
-        }
-        SparkSettings.apply(conf);
         long submit = System.nanoTime();
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("WARN");
