@@ -74,9 +74,11 @@ final class PredictCommand implements Callable<Integer> {
         SavedModel saved = ModelFile.load(model);
         SparkScoring.Outcome r = SparkScoring.run(saved, scoring, output, batchSize, System.out);
         System.out.printf(Locale.ROOT, "Scored %,d images in %.1f s (%.0f images/s, %d tasks); %,d invalid (%s); "
-                        + "peak JVM heap %,d MiB of %,d MiB; written to %s%n", r.scored(), r.seconds(),
+                        + "peak heap of this JVM %,d MiB of %,d MiB%s; written to %s%n", r.scored(), r.seconds(),
                 r.imagesPerSecond(), r.tasks(), r.invalid(), scoring.handleInvalid, r.peakHeapBytes() >> 20,
-                r.maxHeapBytes() >> 20, output);
+                r.maxHeapBytes() >> 20,
+                scoring.master == null || scoring.master.startsWith("local[") ? " (driver and executor)" : " (the driver)",
+                output);
         return 0;
     }
 
