@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Training on {@code local-cluster[2,1,1024]}: two real executor JVMs, the ring between them, and one of
  * them killed with SIGKILL mid-training.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class LocalClusterTrainingTest {
     static final String MODEL = """
             {"name": "mnist-shaped", "input": {"channels": 1, "height": 28, "width": 28},
@@ -165,5 +166,38 @@ class LocalClusterTrainingTest {
                 .filter(LocalClusterTrainingTest::isExecutor)
                 .filter(ProcessHandle::isAlive)
                 .collect(Collectors.toList());
+    }
+
+    /**
+     * The Spark ML API across executor JVMs: the classifier decodes rows on the executors (Kryo-serialized
+     * blocks back to the driver), trains on 2 replicas, and the model scores on the executors from its
+     * broadcast; predictions equal the single-JVM model's.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(0)
+    void sparkMlPipelineTrainsAndScoresOnExecutorJvms() {
+        org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc())
+                .getOrCreate();
+        ImageDataset data = mnistShaped(800, 11);
+        ImageDataset train = data.slice(0, 640);
+        ImageDataset test = data.slice(640, 800);
+        io.convspark.driver.ml.ConvNetClassificationModel model = new io.convspark.driver.ml.ConvNetClassifier()
+                .setModelDefinition(MODEL).setEpochs(1).setBatchSize(64).setLearningRate(0.01).setNumWorkers(2)
+                .fit(io.convspark.driver.ml.ImageFrames.fromDataset(spark, train, "train", 4));
+        List<org.apache.spark.sql.Row> rows = model.transform(
+                io.convspark.driver.ml.ImageFrames.fromDataset(spark, test, "test", 4)).orderBy("index")
+                .select("probability", "prediction").collectAsList();
+        float[][] expected = new Trainer(model.savedModel().model(), Losses.parse("mse"), Optimizers.parse("sgd"),
+                List.of()).predict(test, 256, model.savedModel().normalizer());
+        int correct = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            double[] p = ((org.apache.spark.ml.linalg.Vector) rows.get(i).get(0)).toArray();
+            for (int k = 0; k < p.length; k++) {
+                assertEquals(expected[i][k], p[k], 1e-6, "image " + i);
+            }
+            correct += (int) rows.get(i).getDouble(1) == test.label(i) ? 1 : 0;
+        }
+        assertEquals(160, rows.size());
+        assertTrue(correct > 0.8 * rows.size(), "accuracy " + correct + "/160");
     }
 }
