@@ -1,24 +1,23 @@
 package io.convspark.jobs;
 
+import io.convspark.driver.ml.ImageFrames;
 import io.convspark.kernels.data.ImageDataset;
 import io.convspark.kernels.random.SplitMix64;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -48,7 +47,7 @@ final class ExportImagesCommand implements Callable<Integer> {
     @Option(names = "--encoding", defaultValue = "raw", description = "Parquet image bytes: raw or png (default: ${DEFAULT-VALUE})")
     String encoding;
 
-    @Option(names = "--output", required = true, description = "Directory to create (PNG: local; Parquet: any Hadoop URI)")
+    @Option(names = "--output", required = true, description = "Directory to create, on any Hadoop file system")
     String output;
 
     @Option(names = "--count", description = "Images to write (default: the split's size; more are generated)")
@@ -83,7 +82,7 @@ final class ExportImagesCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         if (format.equals("png")) {
-            writePngs(images, n, Path.of(output));
+            writePngs(images, n, output);
         } else {
             writeParquet(images, n);
         }
@@ -92,42 +91,19 @@ final class ExportImagesCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void writePngs(ImageDataset images, int n, Path dir) throws IOException {
-        if (Files.exists(dir) && !overwrite) {
-            throw new UserError("--output: " + dir + " already exists (use --overwrite to replace it)");
-        }
-        Path parent = dir.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        // files go into a hidden sibling directory that replaces the output only once complete
-        Path temp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp-");
-        try {
+    private void writePngs(ImageDataset images, int n, String dir) throws IOException {
+        OutputDirectory out = new OutputDirectory(dir, new Configuration());
+        FileSystem fs = out.fileSystem();
+        fs.setWriteChecksum(false); // no .crc file beside every image on a local disk
+        out.write(temp -> {
+            fs.mkdirs(temp);
             for (int i = 0; i < n; i++) {
-                int label = images.label(i % images.size());
-                Files.write(temp.resolve(String.format(Locale.ROOT, "%07d-%d.png", i, label)), png(images, i, seed));
+                String name = String.format(Locale.ROOT, "%07d-%d.png", i, images.label(i % images.size()));
+                try (FSDataOutputStream file = fs.create(new org.apache.hadoop.fs.Path(temp, name), false)) {
+                    file.write(png(images, i, seed));
+                }
             }
-            Path old = null;
-            if (Files.exists(dir)) {
-                old = Files.createTempDirectory(parent, "." + dir.getFileName() + ".old-");
-                Files.delete(old);
-                Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
-            if (old != null) {
-                deleteTree(old);
-            }
-        } finally {
-            if (Files.exists(temp)) {
-                deleteTree(temp);
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        }, overwrite);
     }
 
     private void writeParquet(ImageDataset images, int n) throws IOException {
@@ -135,25 +111,21 @@ final class ExportImagesCommand implements Callable<Integer> {
                 .config(SparkJob.conf("convspark export-images", master, List.of(), "local[*]")).getOrCreate();
         try {
             spark.sparkContext().setLogLevel("WARN");
-            ParquetOutput out = new ParquetOutput(output, spark.sparkContext().hadoopConfiguration());
+            OutputDirectory out = new OutputDirectory(output, spark.sparkContext().hadoopConfiguration());
             out.checkWritable(overwrite);
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             Broadcast<ImageDataset> source = jsc.broadcast(images);
             int partitions = Math.max(jsc.defaultParallelism(), (n + 49_999) / 50_000);
-            List<Integer> parts = new ArrayList<>();
-            for (int p = 0; p < partitions; p++) {
-                parts.add(p);
-            }
             boolean raw = encoding.equals("raw");
             long s = seed;
-            JavaRDD<Row> rows = jsc.parallelize(parts, partitions).mapPartitions(it -> {
-                int p = it.next();
-                return new Rows(source.value(), (int) ((long) n * p / partitions),
-                        (int) ((long) n * (p + 1) / partitions), raw, s);
+            JavaRDD<Row> rows = ImageFrames.generate(jsc, n, partitions, i -> {
+                ImageDataset d = source.value();
+                return RowFactory.create((long) i, d.label(i % d.size()), raw ? pixels(d, i, s) : png(d, i, s));
             });
             StructType schema = new StructType().add("index", "long", false).add("label", "int", false)
                     .add("image", "binary", false);
-            out.write(spark.createDataFrame(rows, schema), overwrite);
+            Dataset<Row> frame = spark.createDataFrame(rows, schema);
+            out.write(dir -> frame.write().parquet(dir.toString()), overwrite);
         } finally {
             spark.stop();
         }
@@ -212,36 +184,5 @@ final class ExportImagesCommand implements Callable<Integer> {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
-    }
-
-    /** The rows {@code [from, to)} of a Parquet export, made one at a time. */
-    private static final class Rows implements Iterator<Row> {
-        private final ImageDataset d;
-        private final int to;
-        private final boolean raw;
-        private final long seed;
-        private int next;
-
-        Rows(ImageDataset d, int from, int to, boolean raw, long seed) {
-            this.d = d;
-            this.next = from;
-            this.to = to;
-            this.raw = raw;
-            this.seed = seed;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return next < to;
-        }
-
-        @Override
-        public Row next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            int i = next++;
-            return RowFactory.create((long) i, d.label(i % d.size()), raw ? pixels(d, i, seed) : png(d, i, seed));
-        }
     }
 }

@@ -49,7 +49,7 @@ final class SparkScoring {
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         try {
             spark.sparkContext().setLogLevel("WARN");
-            ParquetOutput out = new ParquetOutput(output, spark.sparkContext().hadoopConfiguration());
+            OutputDirectory out = new OutputDirectory(output, spark.sparkContext().hadoopConfiguration());
             out.checkWritable(o.overwrite);
             String format = format(o, spark);
             int cores = spark.sparkContext().defaultParallelism();
@@ -76,7 +76,7 @@ final class SparkScoring {
             HeapWatch heap = new HeapWatch();
             long start = System.nanoTime();
             try {
-                out.write(result, o.overwrite);
+                out.write(dir -> result.write().parquet(dir.toString()), o.overwrite);
             } catch (UserError e) {
                 throw e;
             } catch (Exception e) { // a failed Spark job arrives as an undeclared SparkException

@@ -1,9 +1,10 @@
 package io.convspark.driver.ml;
 
 import io.convspark.kernels.data.ImageDataset;
-import java.util.ArrayList;
+import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -34,25 +35,29 @@ public final class ImageFrames {
     public static Dataset<Row> fromDataset(SparkSession spark, ImageDataset data, String source, int partitions) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<ImageDataset> images = jsc.broadcast(data);
+        return spark.createDataFrame(generate(jsc, data.size(), partitions, i -> row(images.value(), i, source)),
+                schema());
+    }
+
+    /** Makes row {@code i} on an executor. */
+    @FunctionalInterface
+    public interface RowMaker extends Serializable {
+        Row row(int i);
+    }
+
+    /**
+     * Rows {@code 0..count-1}, made on the executors one at a time (a partition's rows are never all in memory)
+     * in {@code partitions} contiguous, equal ranges, in order.
+     */
+    public static JavaRDD<Row> generate(JavaSparkContext jsc, int count, int partitions, RowMaker maker) {
         int n = Math.max(1, partitions);
-        List<Integer> starts = new ArrayList<>();
-        for (int p = 0; p < n; p++) {
-            starts.add((int) ((long) data.size() * p / n));
-        }
-        int total = data.size();
-        JavaRDD<Row> rows = jsc.parallelize(starts, n).mapPartitions((Iterator<Integer> it) -> {
-            List<Row> out = new ArrayList<>();
-            while (it.hasNext()) {
-                int from = it.next();
-                int index = starts.indexOf(from);
-                int to = index + 1 < starts.size() ? starts.get(index + 1) : total;
-                for (int i = from; i < to; i++) {
-                    out.add(row(images.value(), i, source));
-                }
-            }
-            return out.iterator();
+        List<Integer> ids = IntStream.range(0, n).boxed().toList();
+        return jsc.parallelize(ids, n).mapPartitions((Iterator<Integer> it) -> {
+            int p = it.next();
+            int from = (int) ((long) count * p / n);
+            int to = (int) ((long) count * (p + 1) / n);
+            return IntStream.range(from, to).mapToObj(maker::row).iterator();
         });
-        return spark.createDataFrame(rows, schema());
     }
 
     private static Row row(ImageDataset d, int i, String source) {

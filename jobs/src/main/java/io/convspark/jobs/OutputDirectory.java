@@ -5,22 +5,30 @@ import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
- * Writes a DataFrame as a Parquet directory on any Hadoop file system so that no partial output is ever left
- * where a good one was: Spark writes into a sibling temporary directory, which is renamed into place only after
- * the job succeeded; an existing output is replaced only with {@code overwrite}, and then only after the new
- * one is complete.
+ * An output directory on any Hadoop file system (a Parquet data set, a folder of PNG files) written so that no
+ * partial output is ever left where a good one was: the content goes into a hidden sibling directory, which is
+ * renamed into place only once complete; an existing output is replaced only with {@code overwrite}, and then
+ * only after the new one is complete.
  */
-final class ParquetOutput {
+final class OutputDirectory {
+    /** Writes the whole output into {@code dir} (which does not exist yet). */
+    @FunctionalInterface
+    interface Content {
+        void writeInto(Path dir) throws IOException;
+    }
+
     private final Path target;
     private final FileSystem fs;
 
-    ParquetOutput(String target, Configuration hadoop) throws IOException {
+    OutputDirectory(String target, Configuration hadoop) throws IOException {
         this.target = new Path(target);
         this.fs = this.target.getFileSystem(hadoop);
+    }
+
+    FileSystem fileSystem() {
+        return fs;
     }
 
     /** Fails before any work when the target exists and may not be replaced. */
@@ -30,15 +38,16 @@ final class ParquetOutput {
         }
     }
 
-    void write(Dataset<Row> frame, boolean overwrite) throws IOException {
+    void write(Content content, boolean overwrite) throws IOException {
         checkWritable(overwrite);
         String tag = UUID.randomUUID().toString().substring(0, 8);
-        Path temp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + tag);
+        Path parent = target.getParent();
+        Path temp = new Path(parent, "." + target.getName() + ".tmp-" + tag);
         try {
-            frame.write().parquet(temp.toString());
+            content.writeInto(temp);
             Path old = null;
             if (fs.exists(target)) {
-                old = new Path(target.getParent(), "." + target.getName() + ".old-" + tag);
+                old = new Path(parent, "." + target.getName() + ".old-" + tag);
                 rename(target, old);
             }
             rename(temp, target);
