@@ -21,7 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The first reduction block applies {@code beta} to C (not reading C when beta is 0), later blocks
  * add to it. Packing handles transposes, strides and zero padding, so the register-tiled
  * {@link GemmMicroKernels} have one code path; partial tiles at the m and n edges are computed into a
- * small buffer and merged with a scalar loop. A last B panel of at most one vector width uses the
+ * small buffer and merged with a scalar loop. {@code A B^T} with few rows of B and a long reduction
+ * (a convolution's weight gradient when {@code C*kh*kw} is small) skips the packing: see
+ * {@link GemmDotKernels}. A last B panel of at most one vector width uses the
  * narrower kernel. Packing buffers are per thread and grow only when a larger block is first seen,
  * so calls from several threads at once are safe and warm calls allocate nothing.
  *
@@ -73,6 +75,10 @@ public final class VectorGemm implements Gemm {
         }
         checkMatrix(transA ? "A (transposed, stored k x m)" : "A", a, aOff, lda, transA ? k : m, transA ? m : k);
         checkMatrix(transB ? "B (transposed, stored n x k)" : "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        if (GemmDotKernels.suits(transA, transB, n, k)) {
+            GemmDotKernels.gemmABt(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
 
         // Split k and m into equal blocks no larger than KC and MC (k = 576 -> 3 x 192, not 256+256+64).
         int kBlocks = ceilDiv(k, KC);

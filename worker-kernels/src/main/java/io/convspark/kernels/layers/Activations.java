@@ -1,5 +1,6 @@
 package io.convspark.kernels.layers;
 
+import io.convspark.kernels.compute.ElementwiseKernels;
 import io.convspark.kernels.compute.KernelExecutor;
 import io.convspark.kernels.tensor.Shape;
 import io.convspark.kernels.tensor.Tensor;
@@ -77,16 +78,12 @@ public final class Activations {
     public static final Activation RELU = new Elementwise("relu") {
         @Override
         void apply(float[] a, int from, int to) {
-            for (int i = from; i < to; i++) {
-                a[i] = Math.max(a[i], 0f);
-            }
+            ElementwiseKernels.get().relu(a, from, to);
         }
 
         @Override
         void derive(float[] y, float[] g, int from, int to) {
-            for (int i = from; i < to; i++) {
-                g[i] = y[i] > 0f ? g[i] : 0f;
-            }
+            ElementwiseKernels.get().reluBackward(y, g, from, to);
         }
     };
 
@@ -161,16 +158,12 @@ public final class Activations {
         return new Elementwise("elu") {
             @Override
             void apply(float[] a, int from, int to) {
-                for (int i = from; i < to; i++) {
-                    a[i] = a[i] > 0f ? a[i] : alpha * (float) Math.expm1(a[i]);
-                }
+                ElementwiseKernels.get().elu(a, from, to, alpha);
             }
 
             @Override
             void derive(float[] y, float[] g, int from, int to) {
-                for (int i = from; i < to; i++) {
-                    g[i] = y[i] > 0f ? g[i] : g[i] * (y[i] + alpha);
-                }
+                ElementwiseKernels.get().eluBackward(y, g, from, to, alpha);
             }
         };
     }

@@ -1,5 +1,6 @@
 package io.convspark.kernels.layers;
 
+import io.convspark.kernels.compute.ElementwiseKernels;
 import io.convspark.kernels.tensor.Tensor;
 
 /**
@@ -49,6 +50,12 @@ public final class MaxPooling2D extends Pooling2D {
             argmax = new int[Math.max(need, output.capacity() * output.sampleSize())];
         }
         int[] arg = argmax;
+        if (isPlain2x2()) {
+            ElementwiseKernels kernels = ElementwiseKernels.get();
+            forEachPlane(output.batch(), ctx,
+                    (xBase, yBase) -> kernels.maxPool2x2(x, xBase, inW, y, arg, yBase, outH, outW));
+            return;
+        }
         forEachPlane(output.batch(), ctx, (xBase, yBase) -> {
             for (int oh = 0; oh < outH; oh++) {
                 int hs = windowTop(oh);
@@ -61,6 +68,12 @@ public final class MaxPooling2D extends Pooling2D {
                 }
             }
         });
+    }
+
+    /** 2x2 windows, stride 2, none reaching past the plane: the common case, with its own kernel. */
+    private boolean isPlain2x2() {
+        return poolH == 2 && poolW == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0
+                && 2 * outH <= inH && 2 * outW <= inW;
     }
 
     @Override

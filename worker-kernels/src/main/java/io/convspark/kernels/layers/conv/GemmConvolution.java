@@ -1,5 +1,6 @@
 package io.convspark.kernels.layers.conv;
 
+import io.convspark.kernels.compute.ElementwiseKernels;
 import io.convspark.kernels.compute.Gemm;
 import io.convspark.kernels.compute.KernelExecutor;
 import io.convspark.kernels.layers.ConvGeometry;
@@ -110,6 +111,7 @@ public final class GemmConvolution {
                          float[] db, int dbOff, float[] dx, StepContext ctx) {
         KernelExecutor ex = ctx.executor();
         Gemm gemm = ctx.gemm();
+        ElementwiseKernels sums = ElementwiseKernels.get();
         int slots = ex.parallelism();
         ensureColumns(slots);
         ensurePartials(slots);
@@ -134,11 +136,7 @@ public final class GemmConvolution {
                 // db_slot[f] += sum_p dy_n[f, p]
                 if (db != null) {
                     for (int f = 0; f < filters; f++) {
-                        float s = 0f;
-                        for (int q = yOff + f * p, end = q + p; q < end; q++) {
-                            s += dy[q];
-                        }
-                        dbS[f] += s;
+                        dbS[f] += sums.sum(dy, yOff + f * p, yOff + (f + 1) * p);
                     }
                 }
                 if (dx == null) {

@@ -1,0 +1,47 @@
+package io.convspark.kernels.compute;
+
+/**
+ * The per-element passes of a training step that are not GEMMs: activations, their derivatives and
+ * the sums behind bias gradients, each over a flat slice {@code [from, to)} of an array, on the calling
+ * thread (callers split the work with {@link KernelExecutor}).
+ *
+ * <p>Lucene-style fast path: {@link ScalarElementwiseKernels} is the portable reference, written as
+ * plain loops; {@link VectorElementwiseKernels} does the same with the Vector API (no data-dependent
+ * branches, so ReLU masks and max-pooling comparisons cost no mispredicted branches). {@link #get}
+ * chooses once per JVM ({@code -Dconvspark.elementwise=auto|vector|scalar}); tests hold the two
+ * equal: bit for bit except where noted (sums are reassociated, {@code expm1} may differ in the
+ * last ulp).
+ */
+public interface ElementwiseKernels {
+    String name();
+
+    /** {@code a[i] = max(a[i], 0)}; NaN stays NaN. */
+    void relu(float[] a, int from, int to);
+
+    /** {@code g[i] = y[i] > 0 ? g[i] : 0}: the ReLU derivative written through its output y. */
+    void reluBackward(float[] y, float[] g, int from, int to);
+
+    /** {@code a[i] = a[i] > 0 ? a[i] : alpha (e^a[i] - 1)}; NaN stays NaN. */
+    void elu(float[] a, int from, int to, float alpha);
+
+    /** {@code g[i] = y[i] > 0 ? g[i] : g[i] (y[i] + alpha)}: for x <= 0, d/dx alpha (e^x - 1) = y + alpha. */
+    void eluBackward(float[] y, float[] g, int from, int to, float alpha);
+
+    /** {@code sum of a[from, to)} (the reduction order is the implementation's). */
+    float sum(float[] a, int from, int to);
+
+    /**
+     * 2x2 max pooling, stride 2, of one {@code inH x inW} plane at {@code xBase} into the
+     * {@code outH x outW} plane at {@code yBase}, every window inside the plane
+     * ({@code 2 outH <= inH, 2 outW <= inW}):
+     * {@code y[oh, ow] = max of x[2oh + i, 2ow + j], i, j in {0, 1}}, and {@code argmax[yBase + o]} =
+     * the winner's index within the input plane. Ties: the first in row-major window order wins; a
+     * NaN wins (the last one), so it propagates.
+     */
+    void maxPool2x2(float[] x, int xBase, int inW, float[] y, int[] argmax, int yBase, int outH, int outW);
+
+    /** The implementation this JVM uses, chosen once. */
+    static ElementwiseKernels get() {
+        return ElementwiseKernelsChoice.SELECTED;
+    }
+}

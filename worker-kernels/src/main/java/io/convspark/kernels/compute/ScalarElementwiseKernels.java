@@ -1,0 +1,73 @@
+package io.convspark.kernels.compute;
+
+/** The portable reference {@link ElementwiseKernels}: plain loops, the definitions as written. */
+public final class ScalarElementwiseKernels implements ElementwiseKernels {
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public void relu(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            a[i] = Math.max(a[i], 0f);
+        }
+    }
+
+    @Override
+    public void reluBackward(float[] y, float[] g, int from, int to) {
+        for (int i = from; i < to; i++) {
+            g[i] = y[i] > 0f ? g[i] : 0f;
+        }
+    }
+
+    @Override
+    public void elu(float[] a, int from, int to, float alpha) {
+        for (int i = from; i < to; i++) {
+            a[i] = a[i] > 0f ? a[i] : alpha * (float) Math.expm1(a[i]);
+        }
+    }
+
+    @Override
+    public void eluBackward(float[] y, float[] g, int from, int to, float alpha) {
+        for (int i = from; i < to; i++) {
+            g[i] = y[i] > 0f ? g[i] : g[i] * (y[i] + alpha);
+        }
+    }
+
+    @Override
+    public float sum(float[] a, int from, int to) {
+        float s = 0f;
+        for (int i = from; i < to; i++) {
+            s += a[i];
+        }
+        return s;
+    }
+
+    @Override
+    public void maxPool2x2(float[] x, int xBase, int inW, float[] y, int[] argmax, int yBase, int outH, int outW) {
+        for (int oh = 0; oh < outH; oh++) {
+            for (int ow = 0; ow < outW; ow++) {
+                maxPoolWindow2x2(x, xBase, inW, 2 * oh * inW + 2 * ow, y, argmax, yBase + oh * outW + ow);
+            }
+        }
+    }
+
+    /** One window of {@link #maxPool2x2}: top-left input cell {@code q} (within the plane), output cell {@code o}. */
+    static void maxPoolWindow2x2(float[] x, int xBase, int inW, int q, float[] y, int[] argmax, int o) {
+        int best = q;
+        float max = x[xBase + q];
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 2; j++) {
+                int cell = q + i * inW + j;
+                float v = x[xBase + cell];
+                if (v > max || Float.isNaN(v)) {
+                    max = v;
+                    best = cell;
+                }
+            }
+        }
+        y[o] = max;
+        argmax[o] = best;
+    }
+}

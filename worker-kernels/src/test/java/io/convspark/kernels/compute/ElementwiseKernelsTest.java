@@ -1,0 +1,117 @@
+package io.convspark.kernels.compute;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link VectorElementwiseKernels} against the scalar reference {@link ScalarElementwiseKernels}, on
+ * slices with odd offsets and lengths (vector body plus scalar tail) and data with the awkward values:
+ * zeros of both signs, ties, NaN, infinities. Bit-equal except {@code elu} (vector expm1: within
+ * 2 ulp) and {@code sum} (reassociated: within the rounding bound).
+ */
+class ElementwiseKernelsTest {
+    private static final int[][] SLICES = {{0, 0}, {0, 1}, {3, 18}, {1, 64}, {5, 1000}, {0, 4099}};
+    private final ElementwiseKernels scalar = new ScalarElementwiseKernels();
+    private final ElementwiseKernels vector = new VectorElementwiseKernels();
+
+    private static float[] awkward(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            int kind = rnd.nextInt(20);
+            a[i] = kind == 0 ? 0f : kind == 1 ? -0f : kind == 2 ? Float.NaN : kind == 3 ? Float.POSITIVE_INFINITY
+                    : kind == 4 ? Float.NEGATIVE_INFINITY : kind == 5 ? 1f : (float) rnd.nextGaussian() * 3f;
+        }
+        return a;
+    }
+
+    @Test
+    void reluAndItsDerivativeBitEqual() {
+        Random rnd = new Random(1);
+        for (int[] s : SLICES) {
+            float[] x = awkward(rnd, s[1] + 7);
+            float[] a = x.clone();
+            float[] b = x.clone();
+            scalar.relu(a, s[0], s[1]);
+            vector.relu(b, s[0], s[1]);
+            assertArrayEquals(a, b);
+            float[] g = awkward(rnd, x.length);
+            float[] ga = g.clone();
+            float[] gb = g.clone();
+            scalar.reluBackward(a, ga, s[0], s[1]);
+            vector.reluBackward(a, gb, s[0], s[1]);
+            assertArrayEquals(ga, gb);
+        }
+    }
+
+    @Test
+    void eluWithinTwoUlpAndDerivativeBitEqual() {
+        Random rnd = new Random(2);
+        for (float alpha : new float[] {1f, 0.3f}) {
+            for (int[] s : SLICES) {
+                float[] x = awkward(rnd, s[1] + 5);
+                float[] a = x.clone();
+                float[] b = x.clone();
+                scalar.elu(a, s[0], s[1], alpha);
+                vector.elu(b, s[0], s[1], alpha);
+                for (int i = 0; i < x.length; i++) {
+                    if (Float.isNaN(a[i]) || Float.isInfinite(a[i])) {
+                        assertEquals(a[i], b[i], "elu(" + x[i] + ")");
+                    } else {
+                        assertEquals(a[i], b[i], 2 * Math.ulp(a[i]) + 1e-30f, "elu(" + x[i] + ")");
+                    }
+                }
+                float[] g = awkward(rnd, x.length);
+                float[] ga = g.clone();
+                float[] gb = g.clone();
+                scalar.eluBackward(a, ga, s[0], s[1], alpha);
+                vector.eluBackward(a, gb, s[0], s[1], alpha);
+                assertArrayEquals(ga, gb);
+            }
+        }
+    }
+
+    @Test
+    void sumWithinRoundingBound() {
+        Random rnd = new Random(3);
+        for (int[] s : SLICES) {
+            float[] x = new float[s[1] + 3];
+            double abs = 0;
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextGaussian();
+            }
+            for (int i = s[0]; i < s[1]; i++) {
+                abs += Math.abs(x[i]);
+            }
+            assertEquals(scalar.sum(x, s[0], s[1]), vector.sum(x, s[0], s[1]), 1e-6 * abs + 1e-30);
+        }
+        float[] nan = {1f, Float.NaN, 2f};
+        assertTrue(Float.isNaN(vector.sum(nan, 0, 3)));
+    }
+
+    @Test
+    void maxPool2x2BitEqualWithTiesZerosAndNaN() {
+        Random rnd = new Random(4);
+        for (int[] dims : new int[][] {{2, 2}, {26, 26}, {11, 11}, {7, 10}, {32, 32}}) {
+            int inH = dims[0];
+            int inW = dims[1];
+            int outH = inH / 2;
+            int outW = inW / 2;
+            float[] x = awkward(rnd, 3 + inH * inW);
+            for (int i = 0; i < x.length; i += 3) {
+                x[i] = Math.max(x[i], 0f); // many ReLU-style zeros: ties
+            }
+            float[] ya = new float[5 + outH * outW];
+            float[] yb = ya.clone();
+            int[] aa = new int[ya.length];
+            int[] ab = new int[ya.length];
+            scalar.maxPool2x2(x, 3, inW, ya, aa, 5, outH, outW);
+            vector.maxPool2x2(x, 3, inW, yb, ab, 5, outH, outW);
+            assertArrayEquals(ya, yb);
+            assertArrayEquals(aa, ab);
+        }
+    }
+}
