@@ -330,14 +330,20 @@ class Reference:
 
 # ---------------------------------------------------------------------------------------- timing
 
+MIN_WARMUP_REPS = 20
+
+
 def measure(action, warmup_seconds, seconds, min_reps, prepare=None, max_reps=None):
-    """Untimed warm-up (at least once), then timed repetitions until `seconds` are spent; durations in ns."""
+    """Untimed warm-up (for warmup_seconds and at least MIN_WARMUP_REPS times, the rule of convspark's
+    StepTimes), then timed repetitions until `seconds` are spent; durations in ns."""
     end = time.perf_counter() + warmup_seconds
+    warmups = 0
     while True:
         if prepare:
             prepare()
         action()
-        if time.perf_counter() >= end:
+        warmups += 1
+        if time.perf_counter() >= end and (warmup_seconds <= 0 or warmups >= MIN_WARMUP_REPS):
             break
     times = []
     total = 0
@@ -565,9 +571,11 @@ def main():
         "environment": {
             "cpu": cpu_model(), "cores": len(os.sched_getaffinity(0)), "torch": torch.__version__,
             "blas": {"library": openblas.path, "config": openblas.config, "core": openblas.corename,
-                     "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"), "torch_blas_info": blas_info(),
+                     "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
+                     "torch_blas_info": blas_info(),
                      "threads": "matched to torch.set_num_threads" if args.openblas_threads == "match" else "1"},
             "mkldnn": bool(torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled),
+            "malloc_tunables": {k: v for k, v in os.environ.items() if k.startswith("MALLOC_")},
             "python": platform.python_version(), "os": platform.platform(),
             "time": datetime.now(timezone.utc).astimezone().isoformat(),
         },

@@ -47,6 +47,9 @@ public final class StepTimes {
         return Arrays.stream(nanos, 0, count).max().getAsLong();
     }
 
+    /** Untimed repetitions made at the least whenever a warm-up is asked for. */
+    public static final int MIN_WARMUP_REPS = 20;
+
     private void requireSome() {
         if (count == 0) {
             throw new IllegalStateException("no repetitions were timed");
@@ -54,7 +57,9 @@ public final class StepTimes {
     }
 
     /**
-     * Runs {@code action} untimed for {@code warmupSeconds} (at least once), then timed until
+     * Runs {@code action} untimed for {@code warmupSeconds} and at least {@link #MIN_WARMUP_REPS}
+     * times (for the JIT: C2 compiles a training step's kernels only after a few dozen steps, which a
+     * short warm-up of a slow model does not reach), then timed until
      * {@code seconds} have been spent in it and at least {@code minReps} repetitions were made.
      */
     public static StepTimes measure(Runnable action, double warmupSeconds, double seconds, int minReps) {
@@ -69,10 +74,12 @@ public final class StepTimes {
     public static StepTimes measure(Runnable prepare, Runnable action, double warmupSeconds, double seconds,
                                     int minReps, int maxReps) {
         long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        int warmups = 0;
         do {
             prepare.run();
             action.run();
-        } while (System.nanoTime() < warmupEnd);
+            warmups++;
+        } while (System.nanoTime() < warmupEnd || (warmupSeconds > 0 && warmups < MIN_WARMUP_REPS));
         StepTimes times = new StepTimes();
         long budget = (long) (seconds * 1e9);
         while (times.count() < maxReps && (times.count() < minReps || times.totalNanos() < budget)) {

@@ -23,6 +23,15 @@ public final class Im2Col {
 
     /** Writes the column matrix of the sample at {@code x[xOff ..]} to {@code col[colOff ..]}. */
     public static void im2col(float[] x, int xOff, int channels, ConvGeometry g, float[] col, int colOff) {
+        im2col(x, xOff, channels, g, col, colOff, g.outPlane());
+    }
+
+    /**
+     * Like {@link #im2col(float[], int, int, ConvGeometry, float[], int)}, with row {@code r} of the
+     * column matrix at {@code col[colOff + r * ld ..]}: {@code ld = G * outH * outW} puts the column
+     * matrices of G samples side by side, {@code [C*kh*kw, G*outH*outW]}, for one wider GEMM.
+     */
+    public static void im2col(float[] x, int xOff, int channels, ConvGeometry g, float[] col, int colOff, int ld) {
         int kh = g.kernelH();
         int kw = g.kernelW();
         int inW = g.inW();
@@ -35,7 +44,7 @@ public final class Im2Col {
                 int ohStart = g.rowStart(i);
                 int ohEnd = g.rowEnd(i);
                 for (int j = 0; j < kw; j++) {
-                    int row = colOff + ((c * kh + i) * kw + j) * plane;
+                    int row = colOff + ((c * kh + i) * kw + j) * ld;
                     int owStart = g.colStart(j);
                     int owEnd = g.colEnd(j);
                     // Output rows whose kernel row i falls into the top/bottom padding read zeros.
@@ -68,11 +77,15 @@ public final class Im2Col {
      * {@code dx[c, ih, iw] = sum of col entries that im2col copied from (c, ih, iw)}.
      */
     public static void col2im(float[] col, int colOff, int channels, ConvGeometry g, float[] dx, int dxOff) {
+        col2im(col, colOff, channels, g, dx, dxOff, g.outPlane());
+    }
+
+    /** {@link #col2im(float[], int, int, ConvGeometry, float[], int)} of a column matrix with row stride {@code ld}. */
+    public static void col2im(float[] col, int colOff, int channels, ConvGeometry g, float[] dx, int dxOff, int ld) {
         int kh = g.kernelH();
         int kw = g.kernelW();
         int inW = g.inW();
         int outW = g.outW();
-        int plane = g.outPlane();
         int sw = g.strideW();
         Arrays.fill(dx, dxOff, dxOff + channels * g.inPlane(), 0f);
         for (int c = 0; c < channels; c++) {
@@ -81,7 +94,7 @@ public final class Im2Col {
                 int ohStart = g.rowStart(i);
                 int ohEnd = g.rowEnd(i);
                 for (int j = 0; j < kw; j++) {
-                    int row = colOff + ((c * kh + i) * kw + j) * plane;
+                    int row = colOff + ((c * kh + i) * kw + j) * ld;
                     int owStart = g.colStart(j);
                     int owEnd = g.colEnd(j);
                     if (owEnd == owStart) {
