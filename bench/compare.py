@@ -65,6 +65,11 @@ def main():
              "%.1f s per measurement" % (theirs["environment"]["torch"], theirs["environment"]["blas"]["config"],
                                          "oneDNN on" if theirs["environment"]["mkldnn"] else "oneDNN off",
                                          ours["environment"]["cpu"], ours["environment"]["cores"], ours["seconds"])]
+    if ours.get("rounds", 1) > 1 or theirs.get("rounds", 1) > 1:
+        lines.append("best of %d alternating rounds per side (bench/best_rounds.py)" % ours.get("rounds", 1))
+    malloc = theirs["environment"].get("malloc_tunables")
+    if malloc:
+        lines.append("PyTorch's glibc malloc keeps freed memory: " + " ".join("%s=%s" % kv for kv in sorted(malloc.items())))
     coretype = theirs["environment"]["blas"].get("openblas_coretype")
     lines.append("OpenBLAS kernels: %s%s" % (theirs["environment"]["blas"].get("core", "?"),
                                              " (forced by OPENBLAS_CORETYPE=%s)" % coretype if coretype else

@@ -48,7 +48,7 @@ public final class GemmConvolution {
     private final int k;
     private final int p;
     private final boolean pointwise;
-    private final int group;
+    private int group;
     private float[][] col;          // per slot: [K, G*P] column matrix, then reused for dcol
     private float[][] z;            // per slot (G > 1): [F, G*P] GEMM output, or the gathered dz
     private float[][] dwPartial;    // per slot: [F, K]
@@ -68,6 +68,12 @@ public final class GemmConvolution {
         this.p = geometry.outPlane();
         this.pointwise = geometry.isPointwise();
         this.group = pointwise ? 1 : groupSize(k, p, filters);
+    }
+
+    /** With a fixed group size (tests and benchmarks): 1 is one GEMM per sample. */
+    GemmConvolution(ConvGeometry geometry, int channels, int filters, int group) {
+        this(geometry, channels, filters);
+        this.group = pointwise ? 1 : Math.max(1, group);
     }
 
     /** Samples per GEMM: enough for about TARGET_COLUMNS columns, within MAX_GROUP and the workspace bound. */

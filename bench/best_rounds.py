@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Merges several rounds of one engine's bench JSON into one: for every model and thread count, the
+training and the inference figures of the round with the highest images/s (each chosen on its own),
+and every layer's forward and backward time as the lowest over the rounds. The sgemm and FMA peaks
+are the highest. The merged report records how many rounds it was made from.
+
+Usage: best_rounds.py OUT.json ROUND.json [ROUND.json ...]
+"""
+import copy
+import json
+import sys
+
+
+def best_by(entries, key):
+    return max(entries, key=lambda e: e[key]["images_per_second"])
+
+
+def merge(reports):
+    out = copy.deepcopy(reports[0])
+    out["rounds"] = len(reports)
+    for peak in ("sgemm_peak", "fma_peak"):
+        for i, entry in enumerate(out.get(peak, [])):
+            entry.update(max((r[peak][i] for r in reports), key=lambda e: e["gflops"]))
+    for mi, model in enumerate(out["models"]):
+        for ri, run in enumerate(model["runs"]):
+            same = [r["models"][mi]["runs"][ri] for r in reports]
+            if any(s["threads"] != run["threads"] for s in same):
+                sys.exit("best_rounds: the rounds did not measure the same thread counts")
+            run["training"] = best_by(same, "training")["training"]
+            run["inference"] = best_by(same, "inference")["inference"]
+            for li, layer in enumerate(run.get("layers", [])):
+                for part in ("forward", "backward"):
+                    ms = part + "_ms"
+                    if ms not in layer:
+                        continue
+                    best = min(same, key=lambda s: s["layers"][li][ms])["layers"][li]
+                    for key in (ms, part + "_gflops", part + "_peak_share"):
+                        if key in best:
+                            layer[key] = best[key]
+    return out
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    reports = []
+    for path in sys.argv[2:]:
+        with open(path) as f:
+            reports.append(json.load(f))
+    with open(sys.argv[1], "w") as f:
+        json.dump(merge(reports), f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
