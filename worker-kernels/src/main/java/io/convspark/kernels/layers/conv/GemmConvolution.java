@@ -37,8 +37,8 @@ import java.util.Arrays;
 public final class GemmConvolution {
     /** Columns a group's GEMM aims at. */
     static final int TARGET_COLUMNS = 1024;
-    /** Most samples in a group. */
-    static final int MAX_GROUP = 16;
+    /** Most samples in a group: 16, or {@code -Dconvspark.conv.maxGroup=N} (1: one GEMM per sample). */
+    static final int MAX_GROUP = Math.max(1, Integer.getInteger("convspark.conv.maxGroup", 16));
     /** Most floats in one slot's column workspace ({@code K x G*P}) when grouping: 16 MiB. */
     private static final long MAX_GROUP_COLUMN_FLOATS = 4L << 20;
 
