@@ -30,6 +30,10 @@ final class SparkOptions {
     @Option(names = "--resume", description = "Continue from the last checkpoint in --checkpoint-dir (or RUN_DIR/checkpoints)")
     boolean resume;
 
+    @Option(names = "--allreduce-bucket", defaultValue = "131072", description = "Ring sync: reduce the gradient "
+            + "in buckets of N floats while backward still runs (overlap); 0: one all-reduce after backward")
+    int allReduceBucket;
+
     @Option(names = "--max-steps-per-epoch", defaultValue = "0", description = "Cap each epoch at N steps (quick runs, benchmarks); 0: no cap")
     int maxStepsPerEpoch;
 

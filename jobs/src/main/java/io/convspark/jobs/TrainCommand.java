@@ -2,6 +2,7 @@ package io.convspark.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.convspark.driver.allreduce.AllReduceSettings;
 import io.convspark.driver.train.TrainingPlan;
 import io.convspark.driver.train.TrainingResult;
 import io.convspark.kernels.compute.Gemms;
@@ -177,6 +178,7 @@ final class TrainCommand implements Callable<Integer> {
                     .checkpointDir(spark.checkpointDir != null ? spark.checkpointDir
                             : runDir.resolve("checkpoints").toAbsolutePath().toUri().toString())
                     .checkpointEverySteps(spark.checkpointEvery).maxStepsPerEpoch(spark.maxStepsPerEpoch)
+                    .allReduce(AllReduceSettings.defaults().withBucketFloats(spark.allReduceBucket))
                     .driverCallbacks(callbacks != null).build();
             TrainingResult result = SparkEngine.train(spark, plan, train, validation,
                     new ConsoleProgress(console, System.console() != null, batchSize, epochs),

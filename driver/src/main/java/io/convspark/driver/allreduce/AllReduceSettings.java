@@ -18,9 +18,13 @@ import java.time.Duration;
  *                         (a multiple of 4, from 1 KiB)
  * @param socketBufferBytes SO_SNDBUF/SO_RCVBUF of ring connections; 0 keeps the system default
  *                         (and Linux auto-tuning)
+ * @param bucketFloats     training reduces the gradient in buckets of this many floats, from the
+ *                         last layer's end down, each as soon as backward has finished it, so the
+ *                         transfer overlaps the earlier layers' backward; 0 reduces the whole
+ *                         gradient in one call after backward
  */
 public record AllReduceSettings(Duration connectTimeout, Duration handshakeTimeout, Duration readTimeout,
-                                int chunkBytes, int socketBufferBytes) implements Serializable {
+                                int chunkBytes, int socketBufferBytes, int bucketFloats) implements Serializable {
 
     public static final int MIN_CHUNK_BYTES = 1024;
 
@@ -32,36 +36,44 @@ public record AllReduceSettings(Duration connectTimeout, Duration handshakeTimeo
             throw new IllegalArgumentException("chunkBytes must be a multiple of 4 and at least "
                     + MIN_CHUNK_BYTES + ", found " + chunkBytes);
         }
+        if (bucketFloats < 0) {
+            throw new IllegalArgumentException("bucketFloats must be >= 0 (0 = no overlap), found " + bucketFloats);
+        }
         if (socketBufferBytes < 0) {
             throw new IllegalArgumentException(
                     "socketBufferBytes must be >= 0 (0 = system default), found " + socketBufferBytes);
         }
     }
 
-    /** connect 30 s, handshake 10 s, read 60 s, 128 KiB chunks, system socket buffers. */
+    /** connect 30 s, handshake 10 s, read 60 s, 128 KiB chunks, system socket buffers, 128 Ki-float buckets. */
     public static AllReduceSettings defaults() {
         return new AllReduceSettings(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60),
-                128 * 1024, 0);
+                128 * 1024, 0, 128 * 1024);
+    }
+
+    public AllReduceSettings withBucketFloats(int floats) {
+        return new AllReduceSettings(connectTimeout, handshakeTimeout, readTimeout, chunkBytes, socketBufferBytes,
+                floats);
     }
 
     public AllReduceSettings withConnectTimeout(Duration timeout) {
-        return new AllReduceSettings(timeout, handshakeTimeout, readTimeout, chunkBytes, socketBufferBytes);
+        return new AllReduceSettings(timeout, handshakeTimeout, readTimeout, chunkBytes, socketBufferBytes, bucketFloats);
     }
 
     public AllReduceSettings withHandshakeTimeout(Duration timeout) {
-        return new AllReduceSettings(connectTimeout, timeout, readTimeout, chunkBytes, socketBufferBytes);
+        return new AllReduceSettings(connectTimeout, timeout, readTimeout, chunkBytes, socketBufferBytes, bucketFloats);
     }
 
     public AllReduceSettings withReadTimeout(Duration timeout) {
-        return new AllReduceSettings(connectTimeout, handshakeTimeout, timeout, chunkBytes, socketBufferBytes);
+        return new AllReduceSettings(connectTimeout, handshakeTimeout, timeout, chunkBytes, socketBufferBytes, bucketFloats);
     }
 
     public AllReduceSettings withChunkBytes(int bytes) {
-        return new AllReduceSettings(connectTimeout, handshakeTimeout, readTimeout, bytes, socketBufferBytes);
+        return new AllReduceSettings(connectTimeout, handshakeTimeout, readTimeout, bytes, socketBufferBytes, bucketFloats);
     }
 
     public AllReduceSettings withSocketBufferBytes(int bytes) {
-        return new AllReduceSettings(connectTimeout, handshakeTimeout, readTimeout, chunkBytes, bytes);
+        return new AllReduceSettings(connectTimeout, handshakeTimeout, readTimeout, chunkBytes, bytes, bucketFloats);
     }
 
     private static void requirePositive(String field, Duration value) {

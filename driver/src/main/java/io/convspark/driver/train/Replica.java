@@ -160,11 +160,22 @@ final class Replica {
      * parameter store (zeros when {@code n == 0}); returns their mean loss (plus regularization).
      */
     double computeGradients(int step, int n) {
+        return computeGradients(step, n, null);
+    }
+
+    /**
+     * {@link #computeGradients(int, int)} reporting gradient watermarks to {@code finalFrom} during
+     * backward (see {@link io.convspark.kernels.model.Model#backward(io.convspark.kernels.layers.StepContext,
+     * boolean, java.util.function.IntConsumer) Model.backward}); with a listener the regularization
+     * gradients are left out, for the caller to add after the reduction.
+     */
+    double computeGradients(int step, int n, java.util.function.IntConsumer finalFrom) {
         if (n == 0) {
             Arrays.fill(parameters().grads(), 0f);
             return 0;
         }
-        return trainer.computeGradients(assembler.inputs(), targets, layout.offsetInBatch(firstShard, step));
+        return trainer.computeGradients(assembler.inputs(), targets, layout.offsetInBatch(firstShard, step),
+                finalFrom);
     }
 
     /**

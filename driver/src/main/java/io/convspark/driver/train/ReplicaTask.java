@@ -154,10 +154,25 @@ final class ReplicaTask extends AbstractFunction1<Iterator<ShardBlock>, Iterator
         /** Runs the remaining epochs; returns the stop reason, or null when all epochs ran. */
         String train(RingAllReduce ring, int startEpoch, int startStep, List<Map<String, Double>> history,
                      CheckpointStore store, ProgressClient progress, StepTimer timer) throws IOException {
+            int bucket = plan.allReduce().bucketFloats();
+            if (layout.workers() == 1 || bucket == 0) {
+                return train(ring, null, startEpoch, startStep, history, store, progress, timer);
+            }
+            try (OverlappedGradientReduce overlap = new OverlappedGradientReduce(ring,
+                    replica.parameters().grads(), bucket, rank)) {
+                return train(ring, overlap, startEpoch, startStep, history, store, progress, timer);
+            }
+        }
+
+        /** {@link #train} with the gradient reduced overlapped with backward, or in one call if {@code overlap} is null. */
+        private String train(RingAllReduce ring, OverlappedGradientReduce overlap, int startEpoch, int startStep,
+                             List<Map<String, Double>> history, CheckpointStore store, ProgressClient progress,
+                             StepTimer timer) throws IOException {
             int steps = plan.stepsPerEpoch(layout.stepsPerEpoch());
             int world = layout.workers();
             Trainer trainer = replica.trainer;
             float[] grads = replica.parameters().grads();
+            boolean regularized = replica.parameters().hasRegularizers();
             float[] state = replica.parameters().state();
             List<Metric> metrics = replica.metrics();
             for (int epoch = startEpoch; epoch < plan.epochs(); epoch++) {
@@ -178,11 +193,27 @@ final class ReplicaTask extends AbstractFunction1<Iterator<ShardBlock>, Iterator
                     int n = replica.prepareStep(epoch, step);
                     int global = layout.globalCount(step);
                     long t1 = System.nanoTime();
-                    double loss = replica.computeGradients(step, n);
-                    long t2 = System.nanoTime();
+                    double loss;
+                    long t2;
+                    long wait;
                     // The global-batch mean gradient: the sum over replicas of (local mean x local share).
-                    ring.allReduce(grads, 0, grads.length, n, global);
-                    long wait = ring.lastCallStats().waitNanos();
+                    if (overlap != null) {
+                        // reduced in buckets while backward runs; what is left is reduced after it
+                        overlap.begin(n, global);
+                        loss = replica.computeGradients(step, n, overlap);
+                        t2 = System.nanoTime();
+                        overlap.finish();
+                        wait = 0;
+                        if (regularized) {
+                            // the same on every replica, so added once to the reduced gradient
+                            replica.parameters().addRegularizationGradients();
+                        }
+                    } else {
+                        loss = replica.computeGradients(step, n);
+                        t2 = System.nanoTime();
+                        ring.allReduce(grads, 0, grads.length, n, global);
+                        wait = ring.lastCallStats().waitNanos();
+                    }
                     // The rest in one small call: BatchNormalization statistics averaged, loss and metric sums.
                     int a = 0;
                     for (float v : state) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.convspark.driver.allreduce.AllReduceSettings;
 import io.convspark.driver.progress.TrainingListener;
 import io.convspark.kernels.data.ImageDataset;
 import io.convspark.kernels.data.Normalizer;
@@ -69,6 +70,37 @@ class DistributedTrainingTest {
         // and it learned: loss falls
         double[] loss = two.series("loss");
         assertTrue(loss[1] < loss[0], "loss " + loss[0] + " -> " + loss[1]);
+    }
+
+    @Test
+    void gradientReducedInBucketsDuringBackwardEqualsOneCallAfterIt() throws Exception {
+        // L2 on the kernels: with overlap the (replica-identical) regularization gradient is added after
+        // the reduction; 50-float buckets cut every layer's gradient into several transfers.
+        String regularized = TestData.MODEL.replace("\"filters\": 4, \"kernel_size\": 3,",
+                "\"filters\": 4, \"kernel_size\": 3, \"kernel_regularizer\": {\"l2\": 0.01},")
+                .replace("\"units\": 16,", "\"units\": 16, \"kernel_regularizer\": {\"l2\": 0.01},");
+        assertTrue(regularized.contains("l2"), regularized);
+        ImageDataset train = TestData.quadrants(640, 4);
+        TrainingPlan.Builder base = TrainingPlan.builder(regularized).batchSize(64).seed(7).threadsPerReplica(1)
+                .optimizer("adam", Map.of("learning_rate", 0.01f)).epochs(2);
+        TrainingPlan buckets = base.allReduce(AllReduceSettings.defaults().withBucketFloats(50)).build();
+        TrainingPlan oneCall = base.allReduce(AllReduceSettings.defaults().withBucketFloats(0)).build();
+        float[] overlapped = new DistributedTrainer(sc, buckets, 2, 2).fit(train, null, TrainingListener.NONE, false)
+                .model().parameters().values();
+        float[] after = new DistributedTrainer(sc, oneCall, 2, 2).fit(train, null, TrainingListener.NONE, false)
+                .model().parameters().values();
+        float[] single = new DistributedTrainer(sc, oneCall, 1, 2).fit(train, null, TrainingListener.NONE, false)
+                .model().parameters().values();
+        assertMaxRelative(overlapped, after, 1e-4, "bucketed vs one call");
+        assertMaxRelative(overlapped, single, 1e-4, "bucketed 2 replicas vs 1 replica");
+    }
+
+    private static void assertMaxRelative(float[] a, float[] b, double tolerance, String what) {
+        double maxRel = 0;
+        for (int i = 0; i < a.length; i++) {
+            maxRel = Math.max(maxRel, Math.abs(a[i] - b[i]) / Math.max(1e-3, Math.max(Math.abs(a[i]), Math.abs(b[i]))));
+        }
+        assertTrue(maxRel <= tolerance, what + ": max relative difference " + maxRel);
     }
 
     @Test

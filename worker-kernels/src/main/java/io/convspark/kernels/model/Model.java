@@ -1,6 +1,7 @@
 package io.convspark.kernels.model;
 
 import io.convspark.kernels.layers.Layer;
+import io.convspark.kernels.layers.Parameter;
 import io.convspark.kernels.layers.StepContext;
 import io.convspark.kernels.tensor.Shape;
 import io.convspark.kernels.tensor.Tensor;
@@ -47,6 +48,8 @@ public final class Model {
     private final String name;
     private final Shape inputShape;
     private final List<Node> nodes;
+    /** See {@link #gradientWatermarks}; computed on first use. */
+    private int[] watermarks;
     private final ParameterStore parameters;
     private Tensor input;
     private Tensor inputGrad;
@@ -183,6 +186,21 @@ public final class Model {
      * when {@code wantInputGrad}.
      */
     public void backward(StepContext ctx, boolean wantInputGrad) {
+        backward(ctx, wantInputGrad, null);
+    }
+
+    /**
+     * {@link #backward(StepContext, boolean)} that reports, as the layers finish from last to first,
+     * a watermark {@code w}: the gradients at flat offsets {@code [w, grads().length)} are final for
+     * this step (a data-parallel trainer can start reducing them while earlier layers still compute).
+     * Watermarks only decrease; the last one reported is 0. With a listener the regularization
+     * gradients are <b>not</b> added: they are the same on every replica, so the caller adds them
+     * once the reduced gradient is complete ({@link ParameterStore#addRegularizationGradients}).
+     *
+     * @param finalFrom receives the watermarks, or {@code null} (then regularization is added here)
+     */
+    public void backward(StepContext ctx, boolean wantInputGrad, java.util.function.IntConsumer finalFrom) {
+        int[] watermarks = finalFrom == null ? null : gradientWatermarks();
         int n = input.batch();
         for (Node node : nodes) {
             node.gradWritten = false;
@@ -231,10 +249,52 @@ public final class Model {
                 }
                 producer.gradWritten = true;
             }
+            if (watermarks != null && watermarks[k] < (k + 1 < nodes.size() ? watermarks[k + 1] : Integer.MAX_VALUE)) {
+                finalFrom.accept(watermarks[k]);
+            }
         }
-        if (parameters.hasRegularizers()) {
+        if (finalFrom != null) {
+            finalFrom.accept(0);
+        } else if (parameters.hasRegularizers()) {
             parameters.addRegularizationGradients();
         }
+    }
+
+    /**
+     * {@code w[k]}: after the backward of nodes {@code k..last}, every gradient at an offset
+     * {@code >= w[k]} belongs to those nodes, so it is final. The lowest parameter offset among them,
+     * if no earlier node's parameter reaches past it; else nothing more than before is known.
+     */
+    private int[] gradientWatermarks() {
+        if (watermarks == null) {
+            int total = parameters.grads().length;
+            int[] prefixEnd = new int[nodes.size() + 1];
+            for (int k = 0; k < nodes.size(); k++) {
+                int end = prefixEnd[k];
+                for (Parameter p : nodes.get(k).layer.parameters()) {
+                    if (p.trainable()) {
+                        end = Math.max(end, p.offset() + p.size());
+                    }
+                }
+                prefixEnd[k + 1] = end;
+            }
+            int[] w = new int[nodes.size()];
+            int lowest = total;
+            int known = total;
+            for (int k = nodes.size() - 1; k >= 0; k--) {
+                for (Parameter p : nodes.get(k).layer.parameters()) {
+                    if (p.trainable()) {
+                        lowest = Math.min(lowest, p.offset());
+                    }
+                }
+                if (prefixEnd[k] <= lowest) {
+                    known = Math.min(known, lowest);
+                }
+                w[k] = known;
+            }
+            watermarks = w;
+        }
+        return watermarks;
     }
 
     private static boolean alreadyTargeted(Tensor[] targets, int upTo, Tensor t) {

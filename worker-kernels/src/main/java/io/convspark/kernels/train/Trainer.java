@@ -91,13 +91,23 @@ public final class Trainer implements TrainingControl {
      * @param sampleOffset index of this shard's first sample within the global mini-batch
      */
     public double computeGradients(Tensor inputs, Targets targets, int sampleOffset) {
+        return computeGradients(inputs, targets, sampleOffset, null);
+    }
+
+    /**
+     * {@link #computeGradients(Tensor, Targets, int)} reporting gradient watermarks during backward
+     * (see {@link Model#backward(StepContext, boolean, java.util.function.IntConsumer)}); with a
+     * listener the regularization gradients are left to the caller.
+     */
+    public double computeGradients(Tensor inputs, Targets targets, int sampleOffset,
+                                   java.util.function.IntConsumer finalFrom) {
         ctx.training(true).step(iterations).sampleOffset(sampleOffset);
         Tensor out = model.forward(inputs, ctx);
         double l = loss.compute(out, targets, model.outputGrad(), fused);
         for (Metric m : metrics) {
             m.update(out, targets);
         }
-        model.backward(ctx, false);
+        model.backward(ctx, false, finalFrom);
         return l + model.parameters().regularizationPenalty();
     }
 
