@@ -203,7 +203,7 @@ final class ReplicaTask extends AbstractFunction1<Iterator<ShardBlock>, Iterator
                         loss = replica.computeGradients(step, n, overlap);
                         t2 = System.nanoTime();
                         overlap.finish();
-                        wait = 0;
+                        wait = 0; // the buckets' waits overlap compute; the exposed part is t3 - t2
                         if (regularized) {
                             // the same on every replica, so added once to the reduced gradient
                             replica.parameters().addRegularizationGradients();

@@ -78,24 +78,23 @@ final class GemmDotKernels {
             s31 = a3.lanewise(FMA, b1, s31);
             s32 = a3.lanewise(FMA, b2, s32);
         }
-        store(alpha, beta, c, ci, s00.reduceLanes(SUM) + tail(a, ai, b, bi, p, k));
-        store(alpha, beta, c, ci + 1, s01.reduceLanes(SUM) + tail(a, ai, b, bi + ldb, p, k));
-        store(alpha, beta, c, ci + 2, s02.reduceLanes(SUM) + tail(a, ai, b, bi + 2 * ldb, p, k));
-        ci += ldc;
-        ai += lda;
-        store(alpha, beta, c, ci, s10.reduceLanes(SUM) + tail(a, ai, b, bi, p, k));
-        store(alpha, beta, c, ci + 1, s11.reduceLanes(SUM) + tail(a, ai, b, bi + ldb, p, k));
-        store(alpha, beta, c, ci + 2, s12.reduceLanes(SUM) + tail(a, ai, b, bi + 2 * ldb, p, k));
-        ci += ldc;
-        ai += lda;
-        store(alpha, beta, c, ci, s20.reduceLanes(SUM) + tail(a, ai, b, bi, p, k));
-        store(alpha, beta, c, ci + 1, s21.reduceLanes(SUM) + tail(a, ai, b, bi + ldb, p, k));
-        store(alpha, beta, c, ci + 2, s22.reduceLanes(SUM) + tail(a, ai, b, bi + 2 * ldb, p, k));
-        ci += ldc;
-        ai += lda;
-        store(alpha, beta, c, ci, s30.reduceLanes(SUM) + tail(a, ai, b, bi, p, k));
-        store(alpha, beta, c, ci + 1, s31.reduceLanes(SUM) + tail(a, ai, b, bi + ldb, p, k));
-        store(alpha, beta, c, ci + 2, s32.reduceLanes(SUM) + tail(a, ai, b, bi + 2 * ldb, p, k));
+        // the lanes are reduced here, so the helper takes floats only (a helper taking vectors may box them)
+        storeRow(k, p, alpha, a, ai, b, bi, ldb, beta, c, ci,
+                s00.reduceLanes(SUM), s01.reduceLanes(SUM), s02.reduceLanes(SUM));
+        storeRow(k, p, alpha, a, ai + lda, b, bi, ldb, beta, c, ci + ldc,
+                s10.reduceLanes(SUM), s11.reduceLanes(SUM), s12.reduceLanes(SUM));
+        storeRow(k, p, alpha, a, ai + 2 * lda, b, bi, ldb, beta, c, ci + 2 * ldc,
+                s20.reduceLanes(SUM), s21.reduceLanes(SUM), s22.reduceLanes(SUM));
+        storeRow(k, p, alpha, a, ai + 3 * lda, b, bi, ldb, beta, c, ci + 3 * ldc,
+                s30.reduceLanes(SUM), s31.reduceLanes(SUM), s32.reduceLanes(SUM));
+    }
+
+    /** One row of a 4x3 block: the vector parts d0..d2 of A row {@code ai} x B rows bi.. plus the tails from p. */
+    private static void storeRow(int k, int p, float alpha, float[] a, int ai, float[] b, int bi, int ldb, float beta,
+                                 float[] c, int ci, float d0, float d1, float d2) {
+        store(alpha, beta, c, ci, d0 + tail(a, ai, b, bi, p, k));
+        store(alpha, beta, c, ci + 1, d1 + tail(a, ai, b, bi + ldb, p, k));
+        store(alpha, beta, c, ci + 2, d2 + tail(a, ai, b, bi + 2 * ldb, p, k));
     }
 
     /** One C element: the dot product of the rows at ai and bi. */

@@ -9,6 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link ElementwiseKernels} with the Vector API at {@link FloatVector#SPECIES_PREFERRED} (see
  * {@link VectorGemm} on why no other float species is used): masks and blends instead of branches,
  * {@code EXPM1} from the JDK's vector math library, a scalar loop for the tail of each slice.
+ * Scalars enter as broadcast vectors, never through the {@code (op, float)} overloads, whose inner
+ * dispatch shares type profiles with the GEMM micro-kernels (see {@link GemmMicroKernels}).
  * Max pooling is written branch-free in scalar code ({@code Math.max} for the value, integer
  * selects for the argmax), since its windows interleave lanes.
  */
@@ -40,7 +42,7 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         int i = from;
         FloatVector zero = FloatVector.zero(S);
         for (int end = to - L; i <= end; i += L) {
-            VectorMask<Float> positive = FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f);
+            VectorMask<Float> positive = FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, zero);
             zero.blend(FloatVector.fromArray(S, g, i), positive).intoArray(g, i);
         }
         TAIL.reluBackward(y, g, i, to);
@@ -49,10 +51,12 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
     @Override
     public void elu(float[] a, int from, int to, float alpha) {
         int i = from;
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector va = FloatVector.broadcast(S, alpha);
         for (int end = to - L; i <= end; i += L) {
             FloatVector x = FloatVector.fromArray(S, a, i);
-            VectorMask<Float> positive = x.compare(VectorOperators.GT, 0f);
-            x.lanewise(VectorOperators.EXPM1).lanewise(MUL, alpha).blend(x, positive).intoArray(a, i);
+            VectorMask<Float> positive = x.compare(VectorOperators.GT, zero);
+            x.lanewise(VectorOperators.EXPM1).lanewise(MUL, va).blend(x, positive).intoArray(a, i);
         }
         TAIL.elu(a, i, to, alpha);
     }
@@ -60,11 +64,13 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
     @Override
     public void eluBackward(float[] y, float[] g, int from, int to, float alpha) {
         int i = from;
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector va = FloatVector.broadcast(S, alpha);
         for (int end = to - L; i <= end; i += L) {
             FloatVector yv = FloatVector.fromArray(S, y, i);
             FloatVector gv = FloatVector.fromArray(S, g, i);
-            VectorMask<Float> positive = yv.compare(VectorOperators.GT, 0f);
-            gv.lanewise(MUL, yv.lanewise(ADD, alpha)).blend(gv, positive).intoArray(g, i);
+            VectorMask<Float> positive = yv.compare(VectorOperators.GT, zero);
+            gv.lanewise(MUL, yv.lanewise(ADD, va)).blend(gv, positive).intoArray(g, i);
         }
         TAIL.eluBackward(y, g, i, to, alpha);
     }

@@ -48,7 +48,7 @@ public final class GemmConvolution {
     private final int k;
     private final int p;
     private final boolean pointwise;
-    private int group;
+    private final int group;
     private float[][] col;          // per slot: [K, G*P] column matrix, then reused for dcol
     private float[][] z;            // per slot (G > 1): [F, G*P] GEMM output, or the gathered dz
     private float[][] dwPartial;    // per slot: [F, K]
@@ -56,6 +56,11 @@ public final class GemmConvolution {
     private boolean[] slotUsed;
 
     public GemmConvolution(ConvGeometry geometry, int channels, int filters) {
+        this(geometry, channels, filters, 0);
+    }
+
+    /** With a fixed group size (tests and benchmarks): 1 is one GEMM per sample, 0 chooses by {@link #groupSize}. */
+    GemmConvolution(ConvGeometry geometry, int channels, int filters, int group) {
         this.g = geometry;
         this.channels = channels;
         this.filters = filters;
@@ -67,13 +72,7 @@ public final class GemmConvolution {
         this.k = (int) kk;
         this.p = geometry.outPlane();
         this.pointwise = geometry.isPointwise();
-        this.group = pointwise ? 1 : groupSize(k, p, filters);
-    }
-
-    /** With a fixed group size (tests and benchmarks): 1 is one GEMM per sample. */
-    GemmConvolution(ConvGeometry geometry, int channels, int filters, int group) {
-        this(geometry, channels, filters);
-        this.group = pointwise ? 1 : Math.max(1, group);
+        this.group = pointwise ? 1 : group > 0 ? group : groupSize(k, p, filters);
     }
 
     /** Samples per GEMM: enough for about TARGET_COLUMNS columns, within MAX_GROUP and the workspace bound. */
