@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Register-tiled GEMM micro-kernels over packed panels (see {@link GemmPacking}): each computes one
- * {@code MR x W} tile of C, {@code C[r][j] = beta * C[r][j] + sum_p Ap[p][r] * Bp[p][j]}, reducing
+ * {@code MR x W} tile of C, {@code C[r][j] (+)= sum_p Ap[p][r] * Bp[p][j]}, reducing
  * over the {@code kc} rows of the packed panels. Per step {@code p} it loads {@code W / L} vectors of
  * the B panel, broadcasts each of the {@code MR} values of the A panel, and issues
  * {@code MR * W / L} FMAs into accumulators that live in vector registers for the whole loop.
@@ -14,8 +14,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The accumulators are explicit locals (never arrays of vectors) so that C2 keeps them in
  * registers: {@code 8 x 2} vectors use 16 of the 32 AVX-512 registers, {@code 4 x 2} use 8 of the 16
  * AVX2 registers. {@code L} is the lane count of {@link FloatVector#SPECIES_PREFERRED}. With
- * {@code beta == 0} C is written without being read, so garbage (even NaN) in C is ignored;
- * otherwise the tile becomes {@code C * beta + acc}, exact for {@code beta == 1}. Stores are
+ * {@code accumulate == false} C is written without being read, so garbage (even NaN) in C is
+ * ignored; otherwise the tile becomes {@code C + acc}. A general {@code beta} is applied to C by the
+ * caller beforehand: the store sequence stays short (load, add, store per vector), which keeps each
+ * kernel one small C2 compilation unit. With a multiply in it as well, C2 sometimes ran out of its
+ * inlining node budget on the tail and left those vector operations boxed, allocating on every
+ * call ({@code GemmTest.noAllocationOnceCompiled} caught it under one test order). Stores are
  * written out in each kernel rather than in a helper taking a vector argument: a helper that C2 does
  * not inline (it will not inline one already compiled on its own into a large method) would box
  * every accumulator. Arithmetic is written as {@code lanewise(op, ...)}, which is dispatched at
@@ -41,9 +45,9 @@ final class GemmMicroKernels {
     private GemmMicroKernels() {
     }
 
-    /** 8 x 2L tile: C[r][j] = beta C[r][j] + sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
+    /** 8 x 2L tile: C[r][j] (+)= sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
     static void kernel8x2(int kc, float[] a, int ai, float[] b, int bi,
-                          float[] c, int ci, int ldc, float beta) {
+                          float[] c, int ci, int ldc, boolean accumulate) {
         final int lanes = S.length();
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -84,7 +88,7 @@ final class GemmMicroKernels {
             c71 = FMA ? a7.lanewise(FMA_OP, b1, c71) : a7.lanewise(MUL, b1).lanewise(ADD, c71);
         }
         int row = ci;
-        if (beta == 0f) {
+        if (!accumulate) {
             c00.intoArray(c, row);
             c01.intoArray(c, row + lanes);
             row += ldc;
@@ -109,36 +113,35 @@ final class GemmMicroKernels {
             c70.intoArray(c, row);
             c71.intoArray(c, row + lanes);
         } else {
-            FloatVector vb = FloatVector.broadcast(S, beta);
-            c00.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
-            c01.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes).lanewise(MUL, vb)).intoArray(c, row + lanes);
+            c00.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
+            c01.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
             row += ldc;
-            c10.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
-            c11.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes).lanewise(MUL, vb)).intoArray(c, row + lanes);
+            c10.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
+            c11.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
             row += ldc;
-            c20.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
-            c21.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes).lanewise(MUL, vb)).intoArray(c, row + lanes);
+            c20.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
+            c21.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
             row += ldc;
-            c30.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
-            c31.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes).lanewise(MUL, vb)).intoArray(c, row + lanes);
+            c30.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
+            c31.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
             row += ldc;
-            c40.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
-            c41.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes).lanewise(MUL, vb)).intoArray(c, row + lanes);
+            c40.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
+            c41.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
             row += ldc;
-            c50.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
-            c51.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes).lanewise(MUL, vb)).intoArray(c, row + lanes);
+            c50.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
+            c51.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
             row += ldc;
-            c60.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
-            c61.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes).lanewise(MUL, vb)).intoArray(c, row + lanes);
+            c60.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
+            c61.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
             row += ldc;
-            c70.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
-            c71.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes).lanewise(MUL, vb)).intoArray(c, row + lanes);
+            c70.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
+            c71.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
         }
     }
 
-    /** 8 x L tile: C[r][j] = beta C[r][j] + sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
+    /** 8 x L tile: C[r][j] (+)= sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
     static void kernel8x1(int kc, float[] a, int ai, float[] b, int bi,
-                          float[] c, int ci, int ldc, float beta) {
+                          float[] c, int ci, int ldc, boolean accumulate) {
         final int lanes = S.length();
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -170,7 +173,7 @@ final class GemmMicroKernels {
             c70 = FMA ? a7.lanewise(FMA_OP, b0, c70) : a7.lanewise(MUL, b0).lanewise(ADD, c70);
         }
         int row = ci;
-        if (beta == 0f) {
+        if (!accumulate) {
             c00.intoArray(c, row);
             row += ldc;
             c10.intoArray(c, row);
@@ -187,28 +190,27 @@ final class GemmMicroKernels {
             row += ldc;
             c70.intoArray(c, row);
         } else {
-            FloatVector vb = FloatVector.broadcast(S, beta);
-            c00.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
+            c00.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
             row += ldc;
-            c10.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
+            c10.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
             row += ldc;
-            c20.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
+            c20.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
             row += ldc;
-            c30.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
+            c30.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
             row += ldc;
-            c40.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
+            c40.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
             row += ldc;
-            c50.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
+            c50.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
             row += ldc;
-            c60.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
+            c60.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
             row += ldc;
-            c70.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
+            c70.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
         }
     }
 
-    /** 4 x 2L tile: C[r][j] = beta C[r][j] + sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
+    /** 4 x 2L tile: C[r][j] (+)= sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
     static void kernel4x2(int kc, float[] a, int ai, float[] b, int bi,
-                          float[] c, int ci, int ldc, float beta) {
+                          float[] c, int ci, int ldc, boolean accumulate) {
         final int lanes = S.length();
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -233,7 +235,7 @@ final class GemmMicroKernels {
             c31 = FMA ? a3.lanewise(FMA_OP, b1, c31) : a3.lanewise(MUL, b1).lanewise(ADD, c31);
         }
         int row = ci;
-        if (beta == 0f) {
+        if (!accumulate) {
             c00.intoArray(c, row);
             c01.intoArray(c, row + lanes);
             row += ldc;
@@ -246,24 +248,23 @@ final class GemmMicroKernels {
             c30.intoArray(c, row);
             c31.intoArray(c, row + lanes);
         } else {
-            FloatVector vb = FloatVector.broadcast(S, beta);
-            c00.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
-            c01.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes).lanewise(MUL, vb)).intoArray(c, row + lanes);
+            c00.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
+            c01.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
             row += ldc;
-            c10.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
-            c11.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes).lanewise(MUL, vb)).intoArray(c, row + lanes);
+            c10.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
+            c11.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
             row += ldc;
-            c20.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
-            c21.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes).lanewise(MUL, vb)).intoArray(c, row + lanes);
+            c20.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
+            c21.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
             row += ldc;
-            c30.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
-            c31.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes).lanewise(MUL, vb)).intoArray(c, row + lanes);
+            c30.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
+            c31.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
         }
     }
 
-    /** 4 x L tile: C[r][j] = beta C[r][j] + sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
+    /** 4 x L tile: C[r][j] (+)= sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
     static void kernel4x1(int kc, float[] a, int ai, float[] b, int bi,
-                          float[] c, int ci, int ldc, float beta) {
+                          float[] c, int ci, int ldc, boolean accumulate) {
         final int lanes = S.length();
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -283,7 +284,7 @@ final class GemmMicroKernels {
             c30 = FMA ? a3.lanewise(FMA_OP, b0, c30) : a3.lanewise(MUL, b0).lanewise(ADD, c30);
         }
         int row = ci;
-        if (beta == 0f) {
+        if (!accumulate) {
             c00.intoArray(c, row);
             row += ldc;
             c10.intoArray(c, row);
@@ -292,14 +293,13 @@ final class GemmMicroKernels {
             row += ldc;
             c30.intoArray(c, row);
         } else {
-            FloatVector vb = FloatVector.broadcast(S, beta);
-            c00.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
+            c00.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
             row += ldc;
-            c10.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
+            c10.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
             row += ldc;
-            c20.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
+            c20.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
             row += ldc;
-            c30.lanewise(ADD, FloatVector.fromArray(S, c, row).lanewise(MUL, vb)).intoArray(c, row);
+            c30.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
         }
     }
 

@@ -18,8 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  *           for ir in mc step MR   // ... while the A panels stream past it
  *             micro-kernel: C[ir:ir+MR, jr:jr+NR] (+)= Ap * Bp  (sum over kc)
  * </pre>
- * The first reduction block applies {@code beta} to C (not reading C when beta is 0), later blocks
- * add to it. Packing handles transposes, strides and zero padding, so the register-tiled
+ * A beta other than 0 or 1 scales C once before the product; the first reduction block then stores
+ * into C (beta 0: C is not read) or adds to it, and later blocks add to it. Packing handles
+ * transposes, strides and zero padding, so the register-tiled
  * {@link GemmMicroKernels} have one code path; partial tiles at the m and n edges are computed into a
  * small buffer and merged with a scalar loop. {@code A B^T} with few rows of B and a long reduction
  * (a convolution's weight gradient when {@code C*kh*kw} is small) skips the packing: see
@@ -90,25 +91,30 @@ public final class VectorGemm implements Gemm {
         float[] aPack = ws.aPack(mcMax * kcMax);
         float[] bPack = ws.bPack(ncMax * kcMax);
         float[] tile = ws.tile;
+        // The kernels store (beta 0) or add (beta 1); any other beta is applied to C once, up front.
+        if (beta != 0f && beta != 1f) {
+            scale(beta, c, cOff, ldc, m, n);
+        }
+        boolean firstAccumulates = beta != 0f;
 
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                float blockBeta = pc == 0 ? beta : 1f;
+                boolean accumulate = pc > 0 || firstAccumulates;
                 GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, NR, bPack);
                 for (int ic = 0; ic < m; ic += mcMax) {
                     int mc = Math.min(mcMax, m - ic);
                     GemmPacking.packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, MR, aPack);
-                    macroKernel(mc, nc, kc, aPack, bPack, tile, c, cOff + ic * ldc + jc, ldc, blockBeta);
+                    macroKernel(mc, nc, kc, aPack, bPack, tile, c, cOff + ic * ldc + jc, ldc, accumulate);
                 }
             }
         }
     }
 
-    /** C[0:mc, 0:nc] = beta C + Ap Bp over packed blocks, one MR x NR micro-tile at a time. */
+    /** C[0:mc, 0:nc] (+)= Ap Bp over packed blocks, one MR x NR micro-tile at a time. */
     private static void macroKernel(int mc, int nc, int kc, float[] aPack, float[] bPack, float[] tile,
-                                    float[] c, int cBase, int ldc, float beta) {
+                                    float[] c, int cBase, int ldc, boolean accumulate) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             boolean narrow = GemmPacking.panelWidth(cols, NR) == LANES;
@@ -119,47 +125,43 @@ public final class VectorGemm implements Gemm {
                 int ai = (ir / MR) * kc * MR;
                 int ci = cBase + ir * ldc + jr;
                 if (rows == MR && fullCols) {
-                    microKernel(narrow, kc, aPack, ai, bPack, bi, c, ci, ldc, beta);
+                    microKernel(narrow, kc, aPack, ai, bPack, bi, c, ci, ldc, accumulate);
                 } else {
-                    microKernel(narrow, kc, aPack, ai, bPack, bi, tile, 0, NR, 0f);
-                    mergeTile(tile, rows, cols, c, ci, ldc, beta);
+                    microKernel(narrow, kc, aPack, ai, bPack, bi, tile, 0, NR, false);
+                    mergeTile(tile, rows, cols, c, ci, ldc, accumulate);
                 }
             }
         }
     }
 
     private static void microKernel(boolean narrow, int kc, float[] a, int ai, float[] b, int bi,
-                                    float[] c, int ci, int ldc, float beta) {
+                                    float[] c, int ci, int ldc, boolean accumulate) {
         if (MR == 8) {
             if (narrow) {
-                GemmMicroKernels.kernel8x1(kc, a, ai, b, bi, c, ci, ldc, beta);
+                GemmMicroKernels.kernel8x1(kc, a, ai, b, bi, c, ci, ldc, accumulate);
             } else {
-                GemmMicroKernels.kernel8x2(kc, a, ai, b, bi, c, ci, ldc, beta);
+                GemmMicroKernels.kernel8x2(kc, a, ai, b, bi, c, ci, ldc, accumulate);
             }
         } else {
             if (narrow) {
-                GemmMicroKernels.kernel4x1(kc, a, ai, b, bi, c, ci, ldc, beta);
+                GemmMicroKernels.kernel4x1(kc, a, ai, b, bi, c, ci, ldc, accumulate);
             } else {
-                GemmMicroKernels.kernel4x2(kc, a, ai, b, bi, c, ci, ldc, beta);
+                GemmMicroKernels.kernel4x2(kc, a, ai, b, bi, c, ci, ldc, accumulate);
             }
         }
     }
 
-    /** C[0:rows, 0:cols] = beta C + tile, for a partial micro-tile (tile row stride NR). */
-    private static void mergeTile(float[] tile, int rows, int cols, float[] c, int ci, int ldc, float beta) {
+    /** C[0:rows, 0:cols] (+)= tile, for a partial micro-tile (tile row stride NR). */
+    private static void mergeTile(float[] tile, int rows, int cols, float[] c, int ci, int ldc, boolean accumulate) {
         for (int r = 0; r < rows; r++) {
             int cr = ci + r * ldc;
             int tr = r * NR;
-            if (beta == 0f) {
-                System.arraycopy(tile, tr, c, cr, cols);
-            } else if (beta == 1f) {
+            if (accumulate) {
                 for (int j = 0; j < cols; j++) {
                     c[cr + j] += tile[tr + j];
                 }
             } else {
-                for (int j = 0; j < cols; j++) {
-                    c[cr + j] = beta * c[cr + j] + tile[tr + j];
-                }
+                System.arraycopy(tile, tr, c, cr, cols);
             }
         }
     }
