@@ -15,11 +15,12 @@ import jdk.incubator.vector.VectorSpecies;
  * registers: {@code 8 x 2} vectors use 16 of the 32 AVX-512 registers, {@code 4 x 2} use 8 of the 16
  * AVX2 registers. {@code L} is the lane count of {@link FloatVector#SPECIES_PREFERRED}. With
  * {@code accumulate == false} C is written without being read, so garbage (even NaN) in C is
- * ignored; otherwise the tile becomes {@code C + acc}. A general {@code beta} is applied to C by the
- * caller beforehand: the store sequence stays short (load, add, store per vector), which keeps each
- * kernel one small C2 compilation unit. With a multiply in it as well, C2 sometimes ran out of its
- * inlining node budget on the tail and left those vector operations boxed, allocating on every
- * call ({@code GemmTest.noAllocationOnceCompiled} caught it under one test order). Stores are
+ * ignored; otherwise the accumulators start from C, so the products are summed onto it. A general
+ * {@code beta} is applied to C by the caller beforehand. Each kernel thus ends in plain stores, with no
+ * arithmetic after its loop: with {@code C * beta + acc} (and later {@code C + acc}) written there, C2
+ * sometimes ran out of its inlining node budget on that tail, the last code it parses, and left those
+ * vector operations boxed, allocating on every call ({@code GemmTest.noAllocationOnceCompiled} caught
+ * it under some test orders). Stores are
  * written out in each kernel rather than in a helper taking a vector argument: a helper that C2 does
  * not inline (it will not inline one already compiled on its own into a large method) would box
  * every accumulator. Arithmetic is written as {@code lanewise(op, ...)}, which is dispatched at
@@ -49,14 +50,23 @@ final class GemmMicroKernels {
     static void kernel8x2(int kc, float[] a, int ai, float[] b, int bi,
                           float[] c, int ci, int ldc, boolean accumulate) {
         final int lanes = S.length();
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, ci) : zero;
+        FloatVector c01 = accumulate ? FloatVector.fromArray(S, c, ci + lanes) : zero;
+        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, ci + ldc) : zero;
+        FloatVector c11 = accumulate ? FloatVector.fromArray(S, c, ci + ldc + lanes) : zero;
+        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, ci + 2 * ldc) : zero;
+        FloatVector c21 = accumulate ? FloatVector.fromArray(S, c, ci + 2 * ldc + lanes) : zero;
+        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, ci + 3 * ldc) : zero;
+        FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, ci + 3 * ldc + lanes) : zero;
+        FloatVector c40 = accumulate ? FloatVector.fromArray(S, c, ci + 4 * ldc) : zero;
+        FloatVector c41 = accumulate ? FloatVector.fromArray(S, c, ci + 4 * ldc + lanes) : zero;
+        FloatVector c50 = accumulate ? FloatVector.fromArray(S, c, ci + 5 * ldc) : zero;
+        FloatVector c51 = accumulate ? FloatVector.fromArray(S, c, ci + 5 * ldc + lanes) : zero;
+        FloatVector c60 = accumulate ? FloatVector.fromArray(S, c, ci + 6 * ldc) : zero;
+        FloatVector c61 = accumulate ? FloatVector.fromArray(S, c, ci + 6 * ldc + lanes) : zero;
+        FloatVector c70 = accumulate ? FloatVector.fromArray(S, c, ci + 7 * ldc) : zero;
+        FloatVector c71 = accumulate ? FloatVector.fromArray(S, c, ci + 7 * ldc + lanes) : zero;
         for (int p = 0; p < kc; p++) {
             int bp = bi + p * 2 * lanes;
             int ap = ai + p * 8;
@@ -88,69 +98,44 @@ final class GemmMicroKernels {
             c71 = FMA ? a7.lanewise(FMA_OP, b1, c71) : a7.lanewise(MUL, b1).lanewise(ADD, c71);
         }
         int row = ci;
-        if (!accumulate) {
-            c00.intoArray(c, row);
-            c01.intoArray(c, row + lanes);
-            row += ldc;
-            c10.intoArray(c, row);
-            c11.intoArray(c, row + lanes);
-            row += ldc;
-            c20.intoArray(c, row);
-            c21.intoArray(c, row + lanes);
-            row += ldc;
-            c30.intoArray(c, row);
-            c31.intoArray(c, row + lanes);
-            row += ldc;
-            c40.intoArray(c, row);
-            c41.intoArray(c, row + lanes);
-            row += ldc;
-            c50.intoArray(c, row);
-            c51.intoArray(c, row + lanes);
-            row += ldc;
-            c60.intoArray(c, row);
-            c61.intoArray(c, row + lanes);
-            row += ldc;
-            c70.intoArray(c, row);
-            c71.intoArray(c, row + lanes);
-        } else {
-            c00.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            c01.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
-            row += ldc;
-            c10.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            c11.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
-            row += ldc;
-            c20.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            c21.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
-            row += ldc;
-            c30.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            c31.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
-            row += ldc;
-            c40.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            c41.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
-            row += ldc;
-            c50.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            c51.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
-            row += ldc;
-            c60.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            c61.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
-            row += ldc;
-            c70.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            c71.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
-        }
+        c00.intoArray(c, row);
+        c01.intoArray(c, row + lanes);
+        row += ldc;
+        c10.intoArray(c, row);
+        c11.intoArray(c, row + lanes);
+        row += ldc;
+        c20.intoArray(c, row);
+        c21.intoArray(c, row + lanes);
+        row += ldc;
+        c30.intoArray(c, row);
+        c31.intoArray(c, row + lanes);
+        row += ldc;
+        c40.intoArray(c, row);
+        c41.intoArray(c, row + lanes);
+        row += ldc;
+        c50.intoArray(c, row);
+        c51.intoArray(c, row + lanes);
+        row += ldc;
+        c60.intoArray(c, row);
+        c61.intoArray(c, row + lanes);
+        row += ldc;
+        c70.intoArray(c, row);
+        c71.intoArray(c, row + lanes);
     }
 
     /** 8 x L tile: C[r][j] (+)= sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
     static void kernel8x1(int kc, float[] a, int ai, float[] b, int bi,
                           float[] c, int ci, int ldc, boolean accumulate) {
         final int lanes = S.length();
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, ci) : zero;
+        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, ci + ldc) : zero;
+        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, ci + 2 * ldc) : zero;
+        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, ci + 3 * ldc) : zero;
+        FloatVector c40 = accumulate ? FloatVector.fromArray(S, c, ci + 4 * ldc) : zero;
+        FloatVector c50 = accumulate ? FloatVector.fromArray(S, c, ci + 5 * ldc) : zero;
+        FloatVector c60 = accumulate ? FloatVector.fromArray(S, c, ci + 6 * ldc) : zero;
+        FloatVector c70 = accumulate ? FloatVector.fromArray(S, c, ci + 7 * ldc) : zero;
         for (int p = 0; p < kc; p++) {
             int bp = bi + p * lanes;
             int ap = ai + p * 8;
@@ -173,49 +158,36 @@ final class GemmMicroKernels {
             c70 = FMA ? a7.lanewise(FMA_OP, b0, c70) : a7.lanewise(MUL, b0).lanewise(ADD, c70);
         }
         int row = ci;
-        if (!accumulate) {
-            c00.intoArray(c, row);
-            row += ldc;
-            c10.intoArray(c, row);
-            row += ldc;
-            c20.intoArray(c, row);
-            row += ldc;
-            c30.intoArray(c, row);
-            row += ldc;
-            c40.intoArray(c, row);
-            row += ldc;
-            c50.intoArray(c, row);
-            row += ldc;
-            c60.intoArray(c, row);
-            row += ldc;
-            c70.intoArray(c, row);
-        } else {
-            c00.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            row += ldc;
-            c10.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            row += ldc;
-            c20.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            row += ldc;
-            c30.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            row += ldc;
-            c40.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            row += ldc;
-            c50.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            row += ldc;
-            c60.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            row += ldc;
-            c70.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-        }
+        c00.intoArray(c, row);
+        row += ldc;
+        c10.intoArray(c, row);
+        row += ldc;
+        c20.intoArray(c, row);
+        row += ldc;
+        c30.intoArray(c, row);
+        row += ldc;
+        c40.intoArray(c, row);
+        row += ldc;
+        c50.intoArray(c, row);
+        row += ldc;
+        c60.intoArray(c, row);
+        row += ldc;
+        c70.intoArray(c, row);
     }
 
     /** 4 x 2L tile: C[r][j] (+)= sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
     static void kernel4x2(int kc, float[] a, int ai, float[] b, int bi,
                           float[] c, int ci, int ldc, boolean accumulate) {
         final int lanes = S.length();
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, ci) : zero;
+        FloatVector c01 = accumulate ? FloatVector.fromArray(S, c, ci + lanes) : zero;
+        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, ci + ldc) : zero;
+        FloatVector c11 = accumulate ? FloatVector.fromArray(S, c, ci + ldc + lanes) : zero;
+        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, ci + 2 * ldc) : zero;
+        FloatVector c21 = accumulate ? FloatVector.fromArray(S, c, ci + 2 * ldc + lanes) : zero;
+        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, ci + 3 * ldc) : zero;
+        FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, ci + 3 * ldc + lanes) : zero;
         for (int p = 0; p < kc; p++) {
             int bp = bi + p * 2 * lanes;
             int ap = ai + p * 4;
@@ -235,41 +207,28 @@ final class GemmMicroKernels {
             c31 = FMA ? a3.lanewise(FMA_OP, b1, c31) : a3.lanewise(MUL, b1).lanewise(ADD, c31);
         }
         int row = ci;
-        if (!accumulate) {
-            c00.intoArray(c, row);
-            c01.intoArray(c, row + lanes);
-            row += ldc;
-            c10.intoArray(c, row);
-            c11.intoArray(c, row + lanes);
-            row += ldc;
-            c20.intoArray(c, row);
-            c21.intoArray(c, row + lanes);
-            row += ldc;
-            c30.intoArray(c, row);
-            c31.intoArray(c, row + lanes);
-        } else {
-            c00.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            c01.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
-            row += ldc;
-            c10.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            c11.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
-            row += ldc;
-            c20.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            c21.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
-            row += ldc;
-            c30.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            c31.lanewise(ADD, FloatVector.fromArray(S, c, row + lanes)).intoArray(c, row + lanes);
-        }
+        c00.intoArray(c, row);
+        c01.intoArray(c, row + lanes);
+        row += ldc;
+        c10.intoArray(c, row);
+        c11.intoArray(c, row + lanes);
+        row += ldc;
+        c20.intoArray(c, row);
+        c21.intoArray(c, row + lanes);
+        row += ldc;
+        c30.intoArray(c, row);
+        c31.intoArray(c, row + lanes);
     }
 
     /** 4 x L tile: C[r][j] (+)= sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
     static void kernel4x1(int kc, float[] a, int ai, float[] b, int bi,
                           float[] c, int ci, int ldc, boolean accumulate) {
         final int lanes = S.length();
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, ci) : zero;
+        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, ci + ldc) : zero;
+        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, ci + 2 * ldc) : zero;
+        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, ci + 3 * ldc) : zero;
         for (int p = 0; p < kc; p++) {
             int bp = bi + p * lanes;
             int ap = ai + p * 4;
@@ -284,23 +243,13 @@ final class GemmMicroKernels {
             c30 = FMA ? a3.lanewise(FMA_OP, b0, c30) : a3.lanewise(MUL, b0).lanewise(ADD, c30);
         }
         int row = ci;
-        if (!accumulate) {
-            c00.intoArray(c, row);
-            row += ldc;
-            c10.intoArray(c, row);
-            row += ldc;
-            c20.intoArray(c, row);
-            row += ldc;
-            c30.intoArray(c, row);
-        } else {
-            c00.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            row += ldc;
-            c10.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            row += ldc;
-            c20.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-            row += ldc;
-            c30.lanewise(ADD, FloatVector.fromArray(S, c, row)).intoArray(c, row);
-        }
+        c00.intoArray(c, row);
+        row += ldc;
+        c10.intoArray(c, row);
+        row += ldc;
+        c20.intoArray(c, row);
+        row += ldc;
+        c30.intoArray(c, row);
     }
 
     private static boolean hardwareFma() {

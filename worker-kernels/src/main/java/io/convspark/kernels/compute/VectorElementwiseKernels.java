@@ -1,6 +1,7 @@
 package io.convspark.kernels.compute;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -11,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code EXPM1} from the JDK's vector math library, a scalar loop for the tail of each slice.
  * Scalars enter as broadcast vectors, never through the {@code (op, float)} overloads, whose inner
  * dispatch shares type profiles with the GEMM micro-kernels (see {@link GemmMicroKernels}).
- * Max pooling is written branch-free in scalar code ({@code Math.max} for the value, integer
- * selects for the argmax), since its windows interleave lanes.
+ * 2x2 max pooling gathers the windows' corners through a map of window positions and picks value
+ * and argmax with compares and blends.
  */
 public final class VectorElementwiseKernels implements ElementwiseKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -21,6 +22,11 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
     private static final VectorOperators.Binary MUL = VectorOperators.MUL;
     private static final VectorOperators.Binary ADD = VectorOperators.ADD;
     private static final ScalarElementwiseKernels TAIL = new ScalarElementwiseKernels();
+    /** Int lanes of the same shape, for max pooling's argmax. */
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    /** Window maps of the pooling geometries seen (a model has a few). */
+    private static final java.util.concurrent.ConcurrentHashMap<Long, int[]> WINDOW_MAPS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -89,31 +95,81 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
 
     @Override
     public void maxPool2x2(float[] x, int xBase, int inW, float[] y, int[] argmax, int yBase, int outH, int outW) {
-        for (int oh = 0; oh < outH; oh++) {
-            int top = 2 * oh * inW;
-            int o = yBase + oh * outW;
-            for (int ow = 0; ow < outW; ow++, o++) {
-                int q = top + 2 * ow;
-                float a = x[xBase + q];
-                float b = x[xBase + q + 1];
-                float c = x[xBase + q + inW];
-                float d = x[xBase + q + inW + 1];
-                float ab = Math.max(a, b);
-                float cd = Math.max(c, d);
-                float m = Math.max(ab, cd);
-                if (m != m) {
-                    // a NaN in the window: the reference rule (last NaN wins), rare
-                    ScalarElementwiseKernels.maxPoolWindow2x2(x, xBase, inW, q, y, argmax, o);
-                    continue;
+        // L consecutive output cells at a time, across row ends (the output plane is contiguous): the
+        // four corners a b / c d of their windows are gathered through the plane's map of window
+        // top-left cells. The first maximum wins (b over a, d over c, the bottom pair over the top one
+        // only if strictly larger), as in the scalar rule. A chunk holding a NaN (or inf - inf) goes to
+        // the scalar window code, which lets the last NaN win.
+        int cells = outH * outW;
+        int[] topLeft = windowMap(inW, outH, outW);
+        IntVector one = IntVector.broadcast(I, 1);
+        IntVector down = IntVector.broadcast(I, inW);
+        int k = 0;
+        for (int end = cells - L; k <= end; k += L) {
+            int o = yBase + k;
+            FloatVector a = FloatVector.fromArray(S, x, xBase, topLeft, k);
+            FloatVector b = FloatVector.fromArray(S, x, xBase + 1, topLeft, k);
+            FloatVector c = FloatVector.fromArray(S, x, xBase + inW, topLeft, k);
+            FloatVector d = FloatVector.fromArray(S, x, xBase + inW + 1, topLeft, k);
+            if (a.lanewise(ADD, b).lanewise(ADD, c).lanewise(ADD, d).test(VectorOperators.IS_NAN).anyTrue()) {
+                for (int j = 0; j < L; j++) {
+                    ScalarElementwiseKernels.maxPoolWindow2x2(x, xBase, inW, topLeft[k + j], y, argmax, o + j);
                 }
-                // first maximum wins: b beats a only if strictly larger; the bottom pair only if strictly larger
-                int right = b > a ? 1 : 0;
-                int rightBottom = d > c ? 1 : 0;
-                int bottom = cd > ab ? 1 : 0;
-                int best = q + bottom * inW + right + bottom * (rightBottom - right);
-                y[o] = x[xBase + best];
-                argmax[o] = best;
+                continue;
             }
+            VectorMask<Float> right = b.compare(VectorOperators.GT, a);
+            VectorMask<Float> rightBottom = d.compare(VectorOperators.GT, c);
+            FloatVector ab = a.blend(b, right);
+            FloatVector cd = c.blend(d, rightBottom);
+            VectorMask<Float> bottom = cd.compare(VectorOperators.GT, ab);
+            ab.blend(cd, bottom).intoArray(y, o);
+            IntVector cell = IntVector.fromArray(I, topLeft, k);
+            IntVector topBest = cell.blend(cell.add(one), right.cast(I));
+            IntVector lower = cell.add(down);
+            IntVector bottomBest = lower.blend(lower.add(one), rightBottom.cast(I));
+            topBest.blend(bottomBest, bottom.cast(I)).intoArray(argmax, o);
         }
+        for (; k < cells; k++) {
+            maxPoolWindow(x, xBase, inW, topLeft[k], y, argmax, yBase + k);
+        }
+    }
+
+    /** One window, branch-free ({@code Math.max} for the value, integer selects for the argmax): the tail. */
+    static void maxPoolWindow(float[] x, int xBase, int inW, int q, float[] y, int[] argmax, int o) {
+        float a = x[xBase + q];
+        float b = x[xBase + q + 1];
+        float c = x[xBase + q + inW];
+        float d = x[xBase + q + inW + 1];
+        float ab = Math.max(a, b);
+        float cd = Math.max(c, d);
+        if (Float.isNaN(Math.max(ab, cd))) {
+            ScalarElementwiseKernels.maxPoolWindow2x2(x, xBase, inW, q, y, argmax, o); // the last NaN wins
+            return;
+        }
+        int right = b > a ? 1 : 0;
+        int rightBottom = d > c ? 1 : 0;
+        int bottom = cd > ab ? 1 : 0;
+        int best = q + bottom * inW + right + bottom * (rightBottom - right);
+        y[o] = x[xBase + best];
+        argmax[o] = best;
+    }
+
+    /**
+     * The top-left input cell (within the plane) of every output cell of a 2x2/stride-2 pooling:
+     * {@code map[oh * outW + ow] = 2 oh inW + 2 ow}. Made once per geometry, then shared (read-only).
+     */
+    private static int[] windowMap(int inW, int outH, int outW) {
+        long key = ((long) inW << 42) | ((long) outH << 21) | outW;
+        int[] map = WINDOW_MAPS.get(key);
+        if (map == null) {
+            map = new int[outH * outW];
+            for (int oh = 0; oh < outH; oh++) {
+                for (int ow = 0; ow < outW; ow++) {
+                    map[oh * outW + ow] = 2 * oh * inW + 2 * ow;
+                }
+            }
+            WINDOW_MAPS.putIfAbsent(key, map);
+        }
+        return map;
     }
 }

@@ -95,14 +95,23 @@ class ElementwiseKernelsTest {
     @Test
     void maxPool2x2BitEqualWithTiesZerosAndNaN() {
         Random rnd = new Random(4);
-        for (int[] dims : new int[][] {{2, 2}, {26, 26}, {11, 11}, {7, 10}, {32, 32}}) {
+        // widths of 0, 1 and 2 vector chunks (16 windows each at AVX-512, 8 at AVX2) plus a scalar tail
+        int[][] sizes = {{2, 2}, {26, 26}, {11, 11}, {7, 10}, {32, 32}, {4, 64}, {6, 70}, {5, 33}};
+        for (int trial = 0; trial < 2 * sizes.length; trial++) {
+            int[] dims = sizes[trial / 2];
+            boolean withNaN = trial % 2 == 0; // without: every chunk takes the vector path
             int inH = dims[0];
             int inW = dims[1];
             int outH = inH / 2;
             int outW = inW / 2;
             float[] x = awkward(rnd, 3 + inH * inW);
-            for (int i = 0; i < x.length; i += 3) {
-                x[i] = Math.max(x[i], 0f); // many ReLU-style zeros: ties
+            for (int i = 0; i < x.length; i++) {
+                if (!withNaN && Float.isNaN(x[i])) {
+                    x[i] = rnd.nextBoolean() ? 1f : -0f;
+                }
+                if (i % 3 == 0) {
+                    x[i] = Math.max(x[i], 0f); // many ReLU-style zeros: ties
+                }
             }
             float[] ya = new float[5 + outH * outW];
             float[] yb = ya.clone();
@@ -110,8 +119,8 @@ class ElementwiseKernelsTest {
             int[] ab = new int[ya.length];
             scalar.maxPool2x2(x, 3, inW, ya, aa, 5, outH, outW);
             vector.maxPool2x2(x, 3, inW, yb, ab, 5, outH, outW);
-            assertArrayEquals(ya, yb);
-            assertArrayEquals(aa, ab);
+            assertArrayEquals(ya, yb, "values, " + inH + "x" + inW + (withNaN ? " with NaN" : ""));
+            assertArrayEquals(aa, ab, "argmax, " + inH + "x" + inW + (withNaN ? " with NaN" : ""));
         }
     }
 }
