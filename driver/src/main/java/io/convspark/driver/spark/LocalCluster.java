@@ -14,6 +14,8 @@ import org.apache.spark.SparkConf;
  * created if missing (its content does not matter: the class path comes along).
  */
 public final class LocalCluster {
+    private static final String EXECUTOR_JAVA_OPTIONS = "spark.executor.extraJavaOptions";
+
     private LocalCluster() {
     }
 
@@ -31,7 +33,9 @@ public final class LocalCluster {
         Files.createDirectories(Path.of(home, "jars"));
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         conf.setIfMissing("spark.executor.extraClassPath", classPath);
-        conf.setIfMissing("spark.executor.extraJavaOptions", currentJvmFlags());
+        // the module flags are required, so options given by the user come after them rather than instead
+        String userOptions = conf.get(EXECUTOR_JAVA_OPTIONS, "").trim();
+        conf.set(EXECUTOR_JAVA_OPTIONS, (currentJvmFlags() + " " + userOptions).trim());
         conf.setExecutorEnv("OPENBLAS_NUM_THREADS", "1");
         String localIp = System.getenv("SPARK_LOCAL_IP");
         if (localIp != null) {

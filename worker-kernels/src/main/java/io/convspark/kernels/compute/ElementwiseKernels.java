@@ -30,6 +30,9 @@ public interface ElementwiseKernels {
     /** {@code sum of a[from, to)} (the reduction order is the implementation's). */
     float sum(float[] a, int from, int to);
 
+    /** {@code y[yOff + i] += x[xOff + i]} for {@code i < n} (col2im's scatter-add of one run). */
+    void addTo(float[] x, int xOff, float[] y, int yOff, int n);
+
     /**
      * 2x2 max pooling, stride 2, of one {@code inH x inW} plane at {@code xBase} into the
      * {@code outH x outW} plane at {@code yBase}, every window inside the plane

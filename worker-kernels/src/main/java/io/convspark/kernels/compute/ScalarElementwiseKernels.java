@@ -45,6 +45,13 @@ public final class ScalarElementwiseKernels implements ElementwiseKernels {
     }
 
     @Override
+    public void addTo(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += x[xOff + i];
+        }
+    }
+
+    @Override
     public void maxPool2x2(float[] x, int xBase, int inW, float[] y, int[] argmax, int yBase, int outH, int outW) {
         for (int oh = 0; oh < outH; oh++) {
             for (int ow = 0; ow < outW; ow++) {

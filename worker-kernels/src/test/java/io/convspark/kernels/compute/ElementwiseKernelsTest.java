@@ -93,6 +93,27 @@ class ElementwiseKernelsTest {
     }
 
     @Test
+    void addToBitEqualAtAnyOffsets() {
+        Random rnd = new Random(5);
+        for (int[] s : SLICES) {
+            int n = s[1] - s[0];
+            float[] x = new float[s[1] + 7];
+            float[] y = new float[s[1] + 11];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextGaussian();
+            }
+            for (int i = 0; i < y.length; i++) {
+                y[i] = (float) rnd.nextGaussian();
+            }
+            float[] ya = y.clone();
+            float[] yb = y.clone();
+            scalar.addTo(x, s[0], ya, s[0] + 3, n);
+            vector.addTo(x, s[0], yb, s[0] + 3, n);
+            assertArrayEquals(ya, yb);
+        }
+    }
+
+    @Test
     void maxPool2x2BitEqualWithTiesZerosAndNaN() {
         Random rnd = new Random(4);
         // widths of 0, 1 and 2 vector chunks (16 windows each at AVX-512, 8 at AVX2) plus a scalar tail
