@@ -43,6 +43,12 @@ final class ScoringOptions {
             + "progress, fewer cost less start-up (default: ${DEFAULT-VALUE})")
     int tasksPerCore;
 
+    @Option(names = "--repeat", defaultValue = "1", description = "Score the input this many times in one Spark "
+            + "application, printing each pass and reporting the last (a benchmark of warm executors: the first pass "
+            + "also pays the JVM's compilation of Spark's and convspark's code); the last pass's output is kept "
+            + "(default: ${DEFAULT-VALUE})")
+    int repeat;
+
     @Option(names = "--overwrite", description = "Replace an existing --output (only once the new one is complete)")
     boolean overwrite;
 

@@ -82,6 +82,12 @@ class PredictScoringTest {
                 scored, "--master", "local[2]");
         assertEquals(2, again.code());
         assertTrue(again.err().contains("already exists (use --overwrite"), again.err());
+        Result repeated = ConvsparkCliTest.run("predict", "--model", model, "--input", png.toString(), "--output",
+                scored, "--master", "local[2]", "--overwrite", "--repeat", "2");
+        assertEquals(0, repeated.code(), repeated.err());
+        assertTrue(repeated.out().contains("Pass 1 of 2: 60 images") && repeated.out().contains("Pass 2 of 2: 60 images")
+                && repeated.out().contains("Scored 60 images"), repeated.out());
+        assertEquals(expected, predictions(scored), "the last pass's output is kept, whole");
 
         String parquet = tmp.resolve("images.parquet").toString();
         Result pq = ConvsparkCliTest.run("export-images", "--data", "mnist:" + data, "--format", "parquet",

@@ -1,21 +1,13 @@
 package io.convspark.driver.ml;
 
-import io.convspark.kernels.compute.Gemms;
-import io.convspark.kernels.compute.KernelExecutor;
-import io.convspark.kernels.data.BatchAssembler;
-import io.convspark.kernels.data.ImageDataset;
-import io.convspark.kernels.data.Normalizer;
-import io.convspark.kernels.layers.StepContext;
-import io.convspark.kernels.model.Model;
-import io.convspark.kernels.model.io.ModelFile;
-import io.convspark.kernels.model.io.SavedModel;
 import io.convspark.kernels.tensor.Tensor;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -25,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores one partition: reads the model once from the broadcast model file, then streams the rows through
- * in mini-batches (decode into a reused uint8 batch, normalize, forward with the kernels on the task's
- * cores) and appends the prediction columns to each row, in input order. Memory holds one batch, never the
- * partition.
+ * Scores one partition: borrows this executor's replica of the broadcast model ({@link ScoringReplicaPool}:
+ * built by the first task, reused by the next), then streams the rows through in mini-batches (decode into
+ * the replica's uint8 batch, normalize, forward with the kernels on the task's cores) and appends the
+ * prediction columns to each row, in input order. Memory holds one batch, never the partition.
  */
 final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     private static final long serialVersionUID = 1L;
@@ -47,45 +39,54 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        SavedModel saved;
-        try {
-            saved = ModelFile.load(new ByteArrayInputStream(modelFile.value()), "the broadcast model");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        KernelExecutor executor = new KernelExecutor(Math.max(1, spec.threads()));
+        byte[] file = modelFile.value();
         TaskContext task = TaskContext.get();
-        if (task != null) {
-            task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> executor.close());
+        if (task == null) { // called outside a Spark task (nothing would give the replica back): a private one
+            return new Batches(rows, ScoringReplica.build(file, spec));
         }
-        return new Batches(rows, saved.model(), saved.normalizer(), executor);
+        String key = replicaKey(file);
+        ScoringReplicaPool<ScoringReplica> pool = ScoringReplicaPool.executorWide();
+        ScoringReplica replica = pool.borrow(key, () -> ScoringReplica.build(file, spec));
+        // a failed or killed task may have left kernel threads running on it: such a replica is closed, not reused
+        AtomicBoolean failed = new AtomicBoolean();
+        task.addTaskFailureListener((org.apache.spark.util.TaskFailureListener) (ctx, error) -> failed.set(true));
+        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> {
+            if (failed.get() || ctx.isInterrupted()) {
+                replica.close();
+            } else {
+                pool.giveBack(key, replica);
+            }
+        });
+        return new Batches(rows, replica);
+    }
+
+    /** Which replicas this task can reuse: same model file (by content) and the same batch shape and threads. */
+    private String replicaKey(byte[] file) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(file);
+            return HexFormat.of().formatHex(digest) + " batch " + spec.batchSize() + " sample "
+                    + spec.decoder().sampleSize() + " threads " + spec.threads();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
     }
 
     /** The lazily scored rows of one partition. */
     private final class Batches implements Iterator<Row> {
         private final Iterator<Row> input;
-        private final Model model;
-        private final StepContext ctx;
-        private final ImageDataset batch;
-        private final BatchAssembler assembler;
+        private final ScoringReplica replica;
         private final OutputHead head;
         private final Row[] rows;
         private final String[] errors;
         private final ArrayDeque<Row> ready = new ArrayDeque<>();
         private int loggedInvalid;
 
-        Batches(Iterator<Row> input, Model model, Normalizer normalizer, KernelExecutor executor) {
+        Batches(Iterator<Row> input, ScoringReplica replica) {
             this.input = input;
-            this.model = model;
-            this.ctx = new StepContext(executor, Gemms.get()).training(false);
-            int n = spec.batchSize();
-            var shape = model.inputShape();
-            this.batch = new ImageDataset(new byte[n * spec.decoder().sampleSize()], new int[n], shape.channels(),
-                    shape.height(), shape.width(), 1);
-            this.assembler = new BatchAssembler(batch, normalizer, n, executor);
-            this.head = new OutputHead(model.outputLayer().activation(), spec.topK());
-            this.rows = new Row[n];
-            this.errors = new String[n];
+            this.replica = replica;
+            this.head = new OutputHead(replica.model().outputLayer().activation(), spec.topK());
+            this.rows = new Row[spec.batchSize()];
+            this.errors = new String[spec.batchSize()];
         }
 
         @Override
@@ -107,7 +108,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
         private void scoreNextBatch() {
             int count = 0;
             int valid = 0;
-            byte[] pixels = batch.pixels();
+            byte[] pixels = replica.pixels();
             int sample = spec.decoder().sampleSize();
             long t0 = System.nanoTime();
             long decodeNanos = 0;
@@ -128,8 +129,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
             long t1 = System.nanoTime();
             Tensor out = null;
             if (valid > 0) {
-                assembler.fillRange(0, valid);
-                out = model.forward(assembler.inputs(), ctx);
+                out = replica.forward(valid);
                 counters.scored().add(valid);
             }
             long t2 = System.nanoTime();

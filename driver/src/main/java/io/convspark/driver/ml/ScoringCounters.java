@@ -30,8 +30,19 @@ public record ScoringCounters(LongAccumulator scored, LongAccumulator invalid, L
 
     /** Task seconds per phase, summed over tasks, e.g. {@code read 1.2 s, decode 3.4 s, forward 20.1 s, ...}. */
     public String taskTimes() {
+        return taskTimesSince(new long[4]);
+    }
+
+    /** The task nanoseconds of each phase so far (read, decode, forward, output), for {@link #taskTimesSince}. */
+    public long[] phaseNanos() {
+        return new long[] {readNanos.value(), decodeNanos.value(), forwardNanos.value(), outputNanos.value()};
+    }
+
+    /** {@link #taskTimes()} of what ran after {@code before} was taken with {@link #phaseNanos()}. */
+    public String taskTimesSince(long[] before) {
+        long[] now = phaseNanos();
         return String.format(Locale.ROOT, "read rows %.1f s, decode %.1f s, forward %.1f s, output rows %.1f s",
-                readNanos.value() / 1e9, decodeNanos.value() / 1e9, forwardNanos.value() / 1e9,
-                outputNanos.value() / 1e9);
+                (now[0] - before[0]) / 1e9, (now[1] - before[1]) / 1e9, (now[2] - before[2]) / 1e9,
+                (now[3] - before[3]) / 1e9);
     }
 }

@@ -116,6 +116,29 @@ class ConvNetPipelineTest {
     }
 
     @Test
+    void tasksOfOneExecutorReuseItsReplicasAndNeverMixUpTwoModels() {
+        // 8 partitions on local[2]: 8 tasks, at most 2 at a time, so at most 2 replicas are ever built
+        ConvNetClassificationModel a = model.copy(new org.apache.spark.ml.param.ParamMap()).setInferenceBatchSize(16);
+        List<Row> first = a.transform(ImageFrames.fromDataset(spark, test, "test", 8)).orderBy("index")
+                .collectAsList();
+        ScoringReplicaPool<ScoringReplica> pool = ScoringReplicaPool.executorWide();
+        assertTrue(pool.builtCount() >= 1 && pool.builtCount() <= 2, "built " + pool.builtCount());
+        assertEquals(pool.builtCount(), pool.idleCount(), "every replica came back");
+        String keyOfA = pool.currentKey();
+        a.transform(ImageFrames.fromDataset(spark, test, "test", 8)).collectAsList();
+        assertTrue(pool.builtCount() <= 2, "a second scoring reuses the replicas: built " + pool.builtCount());
+
+        // another network with the same settings gets its own replicas, and its own answers
+        ConvNetClassificationModel b = classifier().setSeed(8).setEpochs(1)
+                .fit(ImageFrames.fromDataset(spark, train, "train", 2)).setInferenceBatchSize(16);
+        List<Row> second = b.transform(ImageFrames.fromDataset(spark, test, "test", 8)).orderBy("index")
+                .collectAsList();
+        assertTrue(!keyOfA.equals(pool.currentKey()), "the pool moved to the second model");
+        assertProbabilitiesEqual(singleJvm(model, test), first, "probability");
+        assertProbabilitiesEqual(singleJvm(b, test), second, "probability");
+    }
+
+    @Test
     void modelRoundTripsThroughMlPersistenceAndRejectsACorruptFile() throws Exception {
         String dir = tmp.resolve("model").toString();
         model.copy(new org.apache.spark.ml.param.ParamMap()).setProbabilityCol("p").setInferenceBatchSize(7)
