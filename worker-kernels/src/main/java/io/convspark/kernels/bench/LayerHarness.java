@@ -1,5 +1,6 @@
 package io.convspark.kernels.bench;
 
+import io.convspark.kernels.layers.Conv2D;
 import io.convspark.kernels.layers.Layer;
 import io.convspark.kernels.layers.StepContext;
 import io.convspark.kernels.model.Model;
@@ -112,11 +113,19 @@ public final class LayerHarness {
             for (int d : layer.outputShape().dims()) {
                 shape.add(d);
             }
-            result.add(LayerTiming.of(layer.name(), layer.type(), shape, batch,
+            result.add(LayerTiming.of(layer.name(), typeAndAlgorithm(layer), shape, batch,
                     forwardMs[i], LayerFlops.forward(layer, batch),
                     backwardMs[i], LayerFlops.backward(layer, batch, inputGradient), inputGradient, peakGflops));
         }
         return result;
+    }
+
+    /** The layer type, with "/winograd" for Conv2D layers computed by Winograd (their GFLOP/s are then effective: direct-convolution FLOPs / time). */
+    private static String typeAndAlgorithm(Layer layer) {
+        if (layer instanceof Conv2D conv && conv.algorithm().startsWith("winograd")) {
+            return layer.type() + "/winograd";
+        }
+        return layer.type();
     }
 
     private void training() {

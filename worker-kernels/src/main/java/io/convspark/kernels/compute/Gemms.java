@@ -5,7 +5,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the GEMM implementation once per JVM. {@code -Dconvspark.gemm=native|vector|java|auto}
- * (default {@code auto}: native OpenBLAS when it loads, else the Vector API kernel, else Java).
+ * (default {@code auto}: with 512-bit vectors the Vector API kernel, with native OpenBLAS for
+ * {@code A·Bᵀ} products when it loads ({@link TransposeRoutedGemm}); with narrower vectors native
+ * OpenBLAS when it loads, else the Vector API kernel, else Java).
  * The choice is logged once.
  */
 public final class Gemms {
@@ -49,7 +51,12 @@ public final class Gemms {
                 // With 512-bit vectors our register-tiled kernel beats Debian's OpenBLAS on conv shapes
                 // (GemmBench: 125-217 vs 83-113 GFLOP/s single-core); with narrower vectors native wins.
                 if (vectorLanes() >= 16) {
-                    return vectorOrFail();
+                    // ... except A·Bᵀ, whose transposed packing OpenBLAS does faster (see TransposeRoutedGemm)
+                    try {
+                        return new TransposeRoutedGemm(vectorOrFail(), NativeGemm.loadNative());
+                    } catch (Throwable nativeFailure) {
+                        return vectorOrFail();
+                    }
                 }
                 try {
                     return NativeGemm.loadNative();

@@ -3,7 +3,10 @@ package io.convspark.kernels.layers;
 import io.convspark.kernels.init.Initializer;
 import io.convspark.kernels.init.Initializers;
 import io.convspark.kernels.layers.conv.ConvOptions;
+import io.convspark.kernels.layers.conv.ConvAlgorithm;
+import io.convspark.kernels.layers.conv.Convolution;
 import io.convspark.kernels.layers.conv.GemmConvolution;
+import io.convspark.kernels.layers.conv.WinogradConvolution;
 import io.convspark.kernels.regularizers.Regularizer;
 import io.convspark.kernels.tensor.Shape;
 import io.convspark.kernels.tensor.Tensor;
@@ -18,8 +21,9 @@ import io.convspark.kernels.tensor.Tensor;
  *   output (F, outH, outW)    see {@link ConvGeometry} for the sizes
  *   y[n, f, oh, ow] = act(b[f] + sum_{c, i, j} W[f, c, i, j] * x[n, c, oh*sh - padTop + i*dh, ow*sw - padLeft + j*dw])
  * </pre>
- * Computed per sample as {@code y_n[F, P] = W[F, C*kh*kw] x im2col(x_n)[C*kh*kw, P]} (see
- * {@link GemmConvolution}); 1x1 stride-1 convolutions skip the lowering.
+ * Computed as {@code y_n[F, P] = W[F, C*kh*kw] x im2col(x_n)[C*kh*kw, P]} (see
+ * {@link GemmConvolution}; 1x1 stride-1 convolutions skip the lowering) or, for 3x3 stride-1 windows,
+ * by Winograd's F(2x2, 3x3) ({@link WinogradConvolution}); {@link ConvAlgorithm} chooses.
  */
 public final class Conv2D extends ConvolutionLayer<Conv2D.Options> {
     /**
@@ -95,7 +99,7 @@ public final class Conv2D extends ConvolutionLayer<Conv2D.Options> {
         return new Options(filters, kernelH, kernelW);
     }
 
-    private GemmConvolution conv;
+    private Convolution conv;
     private Parameter kernel;
 
     /**
@@ -123,6 +127,12 @@ public final class Conv2D extends ConvolutionLayer<Conv2D.Options> {
         return built(kernel);
     }
 
+    /** How this layer's convolution is computed (after build), e.g. {@code im2col-gemm}. */
+    public String algorithm() {
+        outputShape();
+        return conv.algorithm();
+    }
+
     @Override
     protected int outputChannels(int inputChannels) {
         return options.filters();
@@ -137,7 +147,7 @@ public final class Conv2D extends ConvolutionLayer<Conv2D.Options> {
         kernel = addParameter("kernel", Shape.of(f, c, kh, kw), c * kh * kw, f * kh * kw,
                 options.kernelInitializer(), options.kernelRegularizer(), true);
         try {
-            conv = new GemmConvolution(geometry, c, f);
+            conv = ConvAlgorithm.configured().create(geometry, c, f);
         } catch (IllegalArgumentException e) {
             throw buildError(e.getMessage() + " (input " + in + ")");
         }
@@ -145,7 +155,7 @@ public final class Conv2D extends ConvolutionLayer<Conv2D.Options> {
 
     @Override
     public void forward(Tensor[] inputs, Tensor output, StepContext ctx) {
-        // z = W * x + b (im2col + GEMM per sample), then y = act(z) in place
+        // z = W * x + b, then y = act(z) in place
         conv.forward(inputs[0].data(), output.batch(), kernel.values(), kernel.offset(), biasValues(), biasOffset(),
                 output.data(), ctx);
         activation().forward(output, ctx.executor());

@@ -89,7 +89,10 @@ public final class Dropout extends Layer {
                 int end = Math.min(to, (n + 1) * sampleSize);
                 long key = SplitMix64.key(seed, step, firstSample + n);
                 for (; j < end; j++, i++) {
-                    d[j] = SplitMix64.bernoulli(SplitMix64.bits(key, i), threshold) ? s[j] * k : 0f;
+                    // branch-free SplitMix64.bernoulli: all ones where (bits >>> 11) < threshold, else 0
+                    // (both are below 2^53, so the difference's sign is the comparison); dropped values are +0
+                    int keep = (int) (((SplitMix64.bits(key, i) >>> 11) - threshold) >> 63);
+                    d[j] = Float.intBitsToFloat(Float.floatToRawIntBits(s[j] * k) & keep);
                 }
             }
         });

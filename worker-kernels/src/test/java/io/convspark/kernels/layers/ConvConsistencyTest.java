@@ -27,6 +27,9 @@ class ConvConsistencyTest {
     private static final List<Case> CASES = List.of(
             new Case("conv3x3 same", () -> new Conv2D("c", Conv2D.options(8, 3, 3).padding("same")
                     .activation("relu")), Shape.image(5, 12, 11)),
+            // 16+ channels in and out: Winograd F(2x2, 3x3) under the default algorithm choice
+            new Case("conv3x3 winograd", () -> new Conv2D("c", Conv2D.options(16, 3, 3).padding("same")
+                    .activation("elu")), Shape.image(16, 9, 10)),
             new Case("conv strided dilated", () -> new Conv2D("c", Conv2D.options(6, 3, 3).strides(2)
                     .dilationRate(2).padding(Padding.explicit(1, 2, 0, 1))), Shape.image(3, 13, 14)),
             new Case("conv 1x1", () -> new Conv2D("c", Conv2D.options(7, 1, 1).activation("tanh")),
@@ -78,6 +81,13 @@ class ConvConsistencyTest {
                 }
             }
         }
+    }
+
+    @Test
+    void wideThreeByThreeLayersTakeWinograd() {
+        Layer layer = CASES.get(1).layer().get();
+        layer.build(List.of(CASES.get(1).input()));
+        assertEquals("winograd-2x2-3x3", ((Conv2D) layer).algorithm());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.convspark.kernels.layers.conv;
 
-import io.convspark.kernels.compute.ElementwiseKernels;
 import io.convspark.kernels.compute.Gemm;
 import io.convspark.kernels.compute.KernelExecutor;
 import io.convspark.kernels.layers.ConvGeometry;
@@ -34,7 +33,7 @@ import java.util.Arrays;
  * The workspaces are allocated once and reused; they are reallocated only when the executor's
  * parallelism changes. An instance is not safe for concurrent use by several passes.
  */
-public final class GemmConvolution {
+public final class GemmConvolution implements Convolution {
     /** Columns a group's GEMM aims at. */
     static final int TARGET_COLUMNS = 1024;
     /** Most samples in a group: 16, or {@code -Dconvspark.conv.maxGroup=N} (1: one GEMM per sample). */
@@ -51,9 +50,8 @@ public final class GemmConvolution {
     private final int group;
     private float[][] col;          // per slot: [K, G*P] column matrix, then reused for dcol
     private float[][] z;            // per slot (G > 1): [F, G*P] GEMM output, or the gathered dz
-    private float[][] dwPartial;    // per slot: [F, K]
-    private float[][] dbPartial;    // per slot: [F]
-    private boolean[] slotUsed;
+    private final SlotPartials dwPartial = new SlotPartials();   // per slot: [F, K]
+    private final SlotPartials dbPartial = new SlotPartials();   // per slot: [F]
 
     public GemmConvolution(ConvGeometry geometry, int channels, int filters) {
         this(geometry, channels, filters, 0);
@@ -83,8 +81,14 @@ public final class GemmConvolution {
         return Math.min(want, fits);
     }
 
+    @Override
     public ConvGeometry geometry() {
         return g;
+    }
+
+    @Override
+    public String algorithm() {
+        return pointwise ? "gemm-pointwise" : "im2col-gemm";
     }
 
     /** True if the input is used as the column matrix directly (1x1, stride 1, no padding). */
@@ -105,6 +109,7 @@ public final class GemmConvolution {
      * @param b    the bias {@code [F]} starting at {@code bOff}, or {@code null} for none
      * @param y    receives {@code batch} output samples of {@code F*outH*outW} floats (overwritten)
      */
+    @Override
     public void forward(float[] x, int batch, float[] w, int wOff, float[] b, int bOff, float[] y, StepContext ctx) {
         KernelExecutor ex = ctx.executor();
         Gemm gemm = ctx.gemm();
@@ -179,22 +184,22 @@ public final class GemmConvolution {
      * @param dy  {@code dL/dy} for {@code batch} samples (the pre-activation gradient)
      * @param db  bias gradient array (slice at {@code dbOff}), or {@code null} if there is no bias
      */
+    @Override
     public void backward(float[] x, int batch, float[] dy, float[] w, int wOff, float[] dw, int dwOff,
                          float[] db, int dbOff, float[] dx, StepContext ctx) {
         KernelExecutor ex = ctx.executor();
         Gemm gemm = ctx.gemm();
-        ElementwiseKernels sums = ElementwiseKernels.get();
         int slots = ex.parallelism();
         int gs = groupFor(batch, slots);
         ensureWorkspaces(slots, gs);
-        ensurePartials(slots);
-        Arrays.fill(slotUsed, false);
+        dwPartial.reset(slots, filters * k);
+        dbPartial.reset(slots, filters);
         int xSize = channels * g.inPlane();
         int ySize = filters * p;
         int groups = (batch + gs - 1) / gs;
         ex.parallelFor(groups, 1, (slot, from, to) -> {
-            float[] dwS = dwPartial[slot];
-            float[] dbS = dbPartial[slot];
+            float[] dwS = dwPartial.of(slot);
+            float[] dbS = dbPartial.of(slot);
             Arrays.fill(dbS, 0f);
             for (int grp = from; grp < to; grp++) {
                 int n0 = grp * gs;
@@ -202,11 +207,7 @@ public final class GemmConvolution {
                 boolean first = grp == from;
                 if (db != null) {
                     // db_slot[f] += sum_n sum_p dy_n[f, p]
-                    for (int n = n0; n < n0 + size; n++) {
-                        for (int f = 0; f < filters; f++) {
-                            dbS[f] += sums.sum(dy, n * ySize + f * p, n * ySize + (f + 1) * p);
-                        }
-                    }
+                    dbPartial.addPlaneSums(slot, dy, n0, size, filters, p);
                 }
                 if (size == 1 || gs == 1) {
                     for (int n = n0; n < n0 + size; n++) {
@@ -234,11 +235,12 @@ public final class GemmConvolution {
                     Im2Col.col2im(c, j * p, channels, g, dx, (n0 + j) * xSize, ld);
                 }
             }
-            slotUsed[slot] = true;
+            dwPartial.markUsed(slot);
+            dbPartial.markUsed(slot);
         });
-        reduceSlots(dwPartial, filters * k, dw, dwOff, ex);
+        dwPartial.reduceInto(dw, dwOff, ex);
         if (db != null) {
-            reduceSlots(dbPartial, filters, db, dbOff, ex);
+            dbPartial.reduceInto(db, dbOff, ex);
         }
     }
 
@@ -264,22 +266,6 @@ public final class GemmConvolution {
         }
     }
 
-    /** {@code out[i] = sum over used slots s, in slot order, of partial[s][i]} (zero if no slot ran). */
-    private void reduceSlots(float[][] partial, int len, float[] out, int outOff, KernelExecutor ex) {
-        ex.parallelFor(len, 4096, (s, from, to) -> {
-            Arrays.fill(out, outOff + from, outOff + to, 0f);
-            for (int slot = 0; slot < partial.length; slot++) {
-                if (!slotUsed[slot]) {
-                    continue;
-                }
-                float[] ps = partial[slot];
-                for (int i = from; i < to; i++) {
-                    out[outOff + i] += ps[i];
-                }
-            }
-        });
-    }
-
     /** Column workspaces for groups of {@code gs} samples (and the group GEMM's output when gs > 1). */
     private void ensureWorkspaces(int slots, int gs) {
         if (pointwise) {
@@ -291,14 +277,6 @@ public final class GemmConvolution {
         }
         if (gs > 1 && (z == null || z.length != slots || z[0].length < filters * p * gs)) {
             z = new float[slots][filters * p * gs];
-        }
-    }
-
-    private void ensurePartials(int slots) {
-        if (dwPartial == null || dwPartial.length != slots) {
-            dwPartial = new float[slots][filters * k];
-            dbPartial = new float[slots][filters];
-            slotUsed = new boolean[slots];
         }
     }
 }

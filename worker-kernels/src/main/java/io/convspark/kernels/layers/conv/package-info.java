@@ -3,8 +3,13 @@
  * they share ({@link io.convspark.kernels.layers.conv.ConvOptions}, and
  * {@link io.convspark.kernels.layers.conv.DepthwiseConvOptions} for the layers with a depthwise
  * stage), the im2col/col2im lowering
- * ({@link io.convspark.kernels.layers.conv.Im2Col}), the GEMM-based convolution
- * ({@link io.convspark.kernels.layers.conv.GemmConvolution}) and the direct depthwise convolution
+ * ({@link io.convspark.kernels.layers.conv.Im2Col}), the dense convolutions behind one interface
+ * ({@link io.convspark.kernels.layers.conv.Convolution}): im2col + GEMM
+ * ({@link io.convspark.kernels.layers.conv.GemmConvolution}) and Winograd F(2x2, 3x3)
+ * ({@link io.convspark.kernels.layers.conv.WinogradConvolution}, its tile transforms in
+ * {@link io.convspark.kernels.layers.conv.WinogradTransforms} and, vectorized over whole planes,
+ * {@link io.convspark.kernels.layers.conv.WinogradPlanes}), chosen per layer by
+ * {@link io.convspark.kernels.layers.conv.ConvAlgorithm}; and the direct depthwise convolution
  * ({@link io.convspark.kernels.layers.conv.DepthwiseConvolution}). The kernels work on flat NCHW
  * arrays and own their per-slot workspaces, so layers can compose them (SeparableConv2D is a
  * depthwise convolution followed by a 1x1 GEMM convolution).

@@ -1,0 +1,248 @@
+package io.convspark.kernels.layers.conv;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.convspark.kernels.compute.Gemm;
+import io.convspark.kernels.compute.JavaGemm;
+import io.convspark.kernels.compute.KernelExecutor;
+import io.convspark.kernels.compute.VectorGemm;
+import io.convspark.kernels.layers.ConvGeometry;
+import io.convspark.kernels.layers.Padding;
+import io.convspark.kernels.layers.StepContext;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Winograd F(2x2, 3x3) against the definition (double-precision direct convolution and its
+ * gradients) and against im2col + GEMM, on every padding, odd and tiny planes, several groups per
+ * slot, any parallelism and with the input gradient written over the input.
+ */
+class WinogradConvolutionTest {
+    private static final KernelExecutor ONE = new KernelExecutor(1);
+    private static final KernelExecutor TWO = new KernelExecutor(2);
+    private static final KernelExecutor THREE = new KernelExecutor(3);
+
+    @AfterAll
+    static void close() {
+        ONE.close();
+        TWO.close();
+        THREE.close();
+    }
+
+    private record Case(String name, int batch, int channels, int filters, int h, int w, Padding padding) {
+        ConvGeometry geometry() {
+            return ConvGeometry.of(name, h, w, 3, 3, 1, 1, 1, 1, padding);
+        }
+    }
+
+    private static final Case[] CASES = {
+        new Case("same, odd width", 3, 5, 7, 12, 11, Padding.SAME),
+        new Case("valid, mnist-like 13x13", 4, 6, 5, 13, 13, Padding.VALID),
+        new Case("valid, even output", 2, 3, 4, 10, 8, Padding.VALID),
+        new Case("asymmetric explicit padding", 2, 4, 3, 9, 7, Padding.explicit(1, 2, 0, 1)),
+        new Case("3x3 plane valid (one output)", 3, 2, 2, 3, 3, Padding.VALID),
+        new Case("1x1 plane same", 2, 3, 2, 1, 1, Padding.SAME),
+        new Case("2x5 plane same", 2, 2, 3, 2, 5, Padding.SAME),
+        new Case("32x32 same, several groups per slot", 5, 3, 4, 32, 32, Padding.SAME),
+    };
+
+    /** Forward output, input gradient, kernel gradient, bias gradient. */
+    private static float[][] run(Convolution conv, Case c, KernelExecutor ex, Gemm gemm, boolean inPlace) {
+        Random r = new Random(7);
+        ConvGeometry g = c.geometry();
+        float[] x = random(r, c.batch() * c.channels() * g.inPlane());
+        float[] w = random(r, c.filters() * c.channels() * 9);
+        float[] b = random(r, c.filters());
+        float[] dy = random(r, c.batch() * c.filters() * g.outPlane());
+        float[] y = new float[dy.length];
+        StepContext ctx = new StepContext(ex, gemm).training(true);
+        conv.forward(x, c.batch(), w, 0, b, 0, y, ctx);
+        float[] dw = new float[w.length];
+        float[] db = new float[b.length];
+        float[] dx = inPlace ? x : new float[x.length];
+        conv.backward(x, c.batch(), dy, w, 0, dw, 0, db, 0, dx, ctx);
+        return new float[][] {y, dx, dw, db};
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    /** The definition in double precision: y, dx, dW, db of a 3x3 stride-1 cross-correlation. */
+    private static double[][] reference(Case c) {
+        Random r = new Random(7);
+        ConvGeometry g = c.geometry();
+        int n = c.batch();
+        int ch = c.channels();
+        int f = c.filters();
+        float[] x = random(r, n * ch * g.inPlane());
+        float[] w = random(r, f * ch * 9);
+        float[] b = random(r, f);
+        float[] dy = random(r, n * f * g.outPlane());
+        double[] y = new double[dy.length];
+        double[] dx = new double[x.length];
+        double[] dw = new double[w.length];
+        double[] db = new double[f];
+        for (int s = 0; s < n; s++) {
+            for (int k = 0; k < f; k++) {
+                for (int oh = 0; oh < g.outH(); oh++) {
+                    for (int ow = 0; ow < g.outW(); ow++) {
+                        int yi = ((s * f + k) * g.outH() + oh) * g.outW() + ow;
+                        double sum = b[k];
+                        db[k] += dy[yi];
+                        for (int cc = 0; cc < ch; cc++) {
+                            for (int i = 0; i < 3; i++) {
+                                for (int j = 0; j < 3; j++) {
+                                    int ih = oh - g.padTop() + i;
+                                    int iw = ow - g.padLeft() + j;
+                                    if (ih < 0 || ih >= g.inH() || iw < 0 || iw >= g.inW()) {
+                                        continue;
+                                    }
+                                    int wi = ((k * ch + cc) * 3 + i) * 3 + j;
+                                    int xi = ((s * ch + cc) * g.inH() + ih) * g.inW() + iw;
+                                    sum += (double) w[wi] * x[xi];
+                                    dw[wi] += (double) dy[yi] * x[xi];
+                                    dx[xi] += (double) dy[yi] * w[wi];
+                                }
+                            }
+                        }
+                        y[yi] = sum;
+                    }
+                }
+            }
+        }
+        return new double[][] {y, dx, dw, db};
+    }
+
+    private static final String[] PARTS = {"output", "input gradient", "kernel gradient", "bias gradient"};
+
+    /** |e - a| <= rtol * max(|e|, rms(e)) for every element. */
+    private static void assertRelative(double[] e, float[] a, double rtol, String what) {
+        assertEquals(e.length, a.length, what + " length");
+        double sq = 0;
+        for (double v : e) {
+            sq += v * v;
+        }
+        double rms = Math.sqrt(sq / Math.max(1, e.length));
+        for (int i = 0; i < e.length; i++) {
+            double scale = Math.max(rms, Math.abs(e[i]));
+            if (!(Math.abs(e[i] - a[i]) <= rtol * scale)) {
+                throw new AssertionError(what + " element " + i + ": expected " + e[i] + " but was " + a[i]);
+            }
+        }
+    }
+
+    private static double[] widen(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+
+    @Test
+    void equalsTheDefinitionForwardAndBackward() {
+        for (Case c : CASES) {
+            double[][] expected = reference(c);
+            for (Gemm gemm : new Gemm[] {new JavaGemm(), new VectorGemm()}) {
+                float[][] actual = run(new WinogradConvolution(c.geometry(), c.channels(), c.filters()), c, TWO, gemm,
+                        false);
+                for (int part = 0; part < 4; part++) {
+                    assertRelative(expected[part], actual[part], 1e-5, c.name() + " " + gemm.name() + " " + PARTS[part]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void equalsIm2colGemmWithinFloatRounding() {
+        for (Case c : CASES) {
+            float[][] gemm = run(new GemmConvolution(c.geometry(), c.channels(), c.filters()), c, TWO, new JavaGemm(),
+                    false);
+            float[][] wino = run(new WinogradConvolution(c.geometry(), c.channels(), c.filters()), c, TWO,
+                    new VectorGemm(), false);
+            for (int part = 0; part < 4; part++) {
+                assertRelative(widen(gemm[part]), wino[part], 1e-4, c.name() + " " + PARTS[part]);
+            }
+        }
+    }
+
+    @Test
+    void parallelismAndGroupingDoNotChangeResults() {
+        for (Case c : CASES) {
+            float[][] serial = run(new WinogradConvolution(c.geometry(), c.channels(), c.filters()), c, ONE,
+                    new JavaGemm(), false);
+            for (KernelExecutor ex : new KernelExecutor[] {TWO, THREE}) {
+                float[][] parallel = run(new WinogradConvolution(c.geometry(), c.channels(), c.filters()), c, ex,
+                        new JavaGemm(), false);
+                // outputs and input gradients are per sample: the same bits whatever the grouping
+                assertArrayEquals(serial[0], parallel[0], c.name() + " output");
+                assertArrayEquals(serial[1], parallel[1], c.name() + " input gradient");
+                // the kernel gradient sums per slot: equal within rounding
+                assertRelative(widen(serial[2]), parallel[2], 1e-5, c.name() + " kernel gradient");
+                assertRelative(widen(serial[3]), parallel[3], 1e-5, c.name() + " bias gradient");
+            }
+        }
+    }
+
+    @Test
+    void inputGradientMayOverwriteTheInput() {
+        for (Case c : CASES) {
+            float[][] apart = run(new WinogradConvolution(c.geometry(), c.channels(), c.filters()), c, TWO,
+                    new JavaGemm(), false);
+            float[][] inPlace = run(new WinogradConvolution(c.geometry(), c.channels(), c.filters()), c, TWO,
+                    new JavaGemm(), true);
+            for (int part = 0; part < 4; part++) {
+                assertArrayEquals(apart[part], inPlace[part], c.name() + " " + PARTS[part]);
+            }
+        }
+    }
+
+    @Test
+    void workspacesCarryNothingFromOneBatchToTheNext() {
+        Case c = CASES[0];
+        WinogradConvolution conv = new WinogradConvolution(c.geometry(), c.channels(), c.filters());
+        float[][] first = run(conv, c, TWO, new JavaGemm(), false);
+        Case bigger = new Case(c.name(), 9, c.channels(), c.filters(), c.h(), c.w(), c.padding());
+        run(conv, bigger, TWO, new JavaGemm(), false);
+        float[][] again = run(conv, c, TWO, new JavaGemm(), false);
+        for (int part = 0; part < 4; part++) {
+            assertArrayEquals(first[part], again[part], PARTS[part]);
+        }
+    }
+
+    @Test
+    void takesOnlyThreeByThreeStrideOneWindows() {
+        assertTrue(WinogradConvolution.supports(ConvGeometry.of("t", 8, 8, 3, 3, 1, 1, 1, 1, Padding.SAME)));
+        assertFalse(WinogradConvolution.supports(ConvGeometry.of("t", 8, 8, 3, 3, 2, 2, 1, 1, Padding.SAME)));
+        assertFalse(WinogradConvolution.supports(ConvGeometry.of("t", 8, 8, 3, 3, 1, 1, 2, 2, Padding.SAME)));
+        assertFalse(WinogradConvolution.supports(ConvGeometry.of("t", 8, 8, 5, 5, 1, 1, 1, 1, Padding.SAME)));
+        ConvGeometry strided = ConvGeometry.of("t", 8, 8, 3, 3, 2, 2, 1, 1, Padding.SAME);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new WinogradConvolution(strided, 4, 4));
+        assertTrue(e.getMessage().contains("stride 1"), e.getMessage());
+    }
+
+    @Test
+    void autoTakesWinogradForWideThreeByThreeLayersOnly() {
+        ConvGeometry same = ConvGeometry.of("t", 16, 16, 3, 3, 1, 1, 1, 1, Padding.SAME);
+        assertEquals("winograd-2x2-3x3", ConvAlgorithm.AUTO.create(same, 32, 64).algorithm());
+        assertEquals("im2col-gemm", ConvAlgorithm.AUTO.create(same, 3, 32).algorithm());
+        assertEquals("im2col-gemm", ConvAlgorithm.GEMM.create(same, 32, 64).algorithm());
+        assertEquals("winograd-2x2-3x3", ConvAlgorithm.WINOGRAD.create(same, 3, 32).algorithm());
+        ConvGeometry strided = ConvGeometry.of("t", 16, 16, 3, 3, 2, 2, 1, 1, Padding.SAME);
+        assertEquals("im2col-gemm", ConvAlgorithm.WINOGRAD.create(strided, 32, 64).algorithm());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvAlgorithm.parse("fft"));
+        assertTrue(e.getMessage().contains("convspark.conv.algorithm") && e.getMessage().contains("'fft'"),
+                e.getMessage());
+    }
+}
