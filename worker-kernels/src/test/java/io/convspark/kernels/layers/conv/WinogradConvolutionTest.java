@@ -221,6 +221,42 @@ class WinogradConvolutionTest {
     }
 
     @Test
+    void noAllocationOnceCompiled() {
+        // The plane transforms are split into small methods because C2 boxes the vectors of a method
+        // past its inlining budget (measured in a training JVM: a third of a CIFAR step); once
+        // compiled, a forward + backward pass must allocate nothing. One slot: the calling thread does all.
+        Case c = new Case("32x32 same", 2, 16, 16, 32, 32, Padding.SAME);
+        ConvGeometry g = c.geometry();
+        WinogradConvolution conv = new WinogradConvolution(g, c.channels(), c.filters());
+        Random r = new Random(3);
+        float[] x = random(r, c.batch() * c.channels() * g.inPlane());
+        float[] w = random(r, c.filters() * c.channels() * 9);
+        float[] b = random(r, c.filters());
+        float[] y = new float[c.batch() * c.filters() * g.outPlane()];
+        float[] dy = random(r, y.length);
+        float[] dw = new float[w.length];
+        float[] db = new float[b.length];
+        float[] dx = new float[x.length];
+        StepContext ctx = new StepContext(ONE, new VectorGemm());
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
+                "allocation counter not available on this JVM");
+        com.sun.management.ThreadMXBean counter = (com.sun.management.ThreadMXBean) bean;
+        long tid = Thread.currentThread().getId();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        long allocated;
+        do {
+            long before = counter.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 5; i++) {
+                conv.forward(x, c.batch(), w, 0, b, 0, y, ctx);
+                conv.backward(x, c.batch(), dy, w, 0, dw, 0, db, 0, dx, ctx);
+            }
+            allocated = counter.getThreadAllocatedBytes(tid) - before;
+        } while (allocated > 0 && System.nanoTime() < deadline);
+        assertEquals(0, allocated, "5 forward + backward passes still allocated " + allocated + " bytes after warm-up");
+    }
+
+    @Test
     void takesOnlyThreeByThreeStrideOneWindows() {
         assertTrue(WinogradConvolution.supports(ConvGeometry.of("t", 8, 8, 3, 3, 1, 1, 1, 1, Padding.SAME)));
         assertFalse(WinogradConvolution.supports(ConvGeometry.of("t", 8, 8, 3, 3, 2, 2, 1, 1, Padding.SAME)));
