@@ -221,10 +221,12 @@ class WinogradConvolutionTest {
     }
 
     @Test
-    void noAllocationOnceCompiled() {
+    void noBoxedVectorsOnceCompiled() {
         // The plane transforms are split into small methods because C2 boxes the vectors of a method
-        // past its inlining budget (measured in a training JVM: a third of a CIFAR step); once
-        // compiled, a forward + backward pass must allocate nothing. One slot: the calling thread does all.
+        // past its inlining budget (measured in a training JVM: a third of a CIFAR step, megabytes a
+        // pass). Once compiled, a forward + backward pass may allocate at most the parallel loops'
+        // captured lambdas (about 250 bytes when C2 does not inline them away), never boxed vectors.
+        // One slot: the calling thread does all the work.
         Case c = new Case("32x32 same", 2, 16, 16, 32, 32, Padding.SAME);
         ConvGeometry g = c.geometry();
         WinogradConvolution conv = new WinogradConvolution(g, c.channels(), c.filters());
@@ -252,8 +254,9 @@ class WinogradConvolutionTest {
                 conv.backward(x, c.batch(), dy, w, 0, dw, 0, db, 0, dx, ctx);
             }
             allocated = counter.getThreadAllocatedBytes(tid) - before;
-        } while (allocated > 0 && System.nanoTime() < deadline);
-        assertEquals(0, allocated, "5 forward + backward passes still allocated " + allocated + " bytes after warm-up");
+        } while (allocated > 5 * 1024 && System.nanoTime() < deadline);
+        assertTrue(allocated <= 5 * 1024, "5 forward + backward passes still allocated " + allocated
+                + " bytes after warm-up");
     }
 
     @Test
