@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.convspark.kernels.testing.Allocations;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
@@ -146,23 +147,14 @@ class GemmTest {
         for (int t = 0; t < problems.length; t++) {
             problems[t] = Problem.random(rnd, (t & 1) != 0, (t & 2) != 0, 64, 100, 300, 0, 0, 1f, t < 4 ? 0f : 0.5f);
         }
-        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
-                "allocation counter not available on this JVM");
-        com.sun.management.ThreadMXBean counter = (com.sun.management.ThreadMXBean) bean;
-        long tid = Thread.currentThread().getId();
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        long allocated;
-        do {
-            long before = counter.getThreadAllocatedBytes(tid);
+        long allocated = Allocations.afterWarmUp(() -> {
             for (int i = 0; i < 5; i++) {
                 for (Problem p : problems) {
                     vector.sgemm(p.transA, p.transB, p.m, p.n, p.k, p.alpha, p.a, p.aOff, p.lda,
                             p.b, p.bOff, p.ldb, p.beta, p.c, p.cOff, p.ldc);
                 }
             }
-            allocated = counter.getThreadAllocatedBytes(tid) - before;
-        } while (allocated > 0 && System.nanoTime() < deadline);
+        }, 0);
         assertEquals(0, allocated, "40 calls (all transposes, beta 0 and 0.5) still allocated " + allocated
                 + " bytes after warm-up");
     }

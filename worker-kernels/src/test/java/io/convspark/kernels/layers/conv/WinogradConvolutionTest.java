@@ -13,6 +13,7 @@ import io.convspark.kernels.compute.VectorGemm;
 import io.convspark.kernels.layers.ConvGeometry;
 import io.convspark.kernels.layers.Padding;
 import io.convspark.kernels.layers.StepContext;
+import io.convspark.kernels.testing.Allocations;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -240,21 +241,12 @@ class WinogradConvolutionTest {
         float[] db = new float[b.length];
         float[] dx = new float[x.length];
         StepContext ctx = new StepContext(ONE, new VectorGemm());
-        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
-        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
-                "allocation counter not available on this JVM");
-        com.sun.management.ThreadMXBean counter = (com.sun.management.ThreadMXBean) bean;
-        long tid = Thread.currentThread().getId();
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        long allocated;
-        do {
-            long before = counter.getThreadAllocatedBytes(tid);
+        long allocated = Allocations.afterWarmUp(() -> {
             for (int i = 0; i < 5; i++) {
                 conv.forward(x, c.batch(), w, 0, b, 0, y, ctx);
                 conv.backward(x, c.batch(), dy, w, 0, dw, 0, db, 0, dx, ctx);
             }
-            allocated = counter.getThreadAllocatedBytes(tid) - before;
-        } while (allocated > 5 * 1024 && System.nanoTime() < deadline);
+        }, 5 * 1024);
         assertTrue(allocated <= 5 * 1024, "5 forward + backward passes still allocated " + allocated
                 + " bytes after warm-up");
     }
