@@ -111,6 +111,13 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         TAIL.addTo(x, xOff + i, y, yOff + i, n - i);
     }
 
+    /** Per-thread corner masks of one pooling chunk, handed from the value pass to the argmax pass. */
+    private static final ThreadLocal<int[]> POOL_MASKS = ThreadLocal.withInitial(() -> new int[3 * L]);
+    /** Per-thread window corners a, b, c, d of one pooling chunk, gathered once. */
+    private static final ThreadLocal<float[]> POOL_CORNERS = ThreadLocal.withInitial(() -> new float[4 * L]);
+    /** A float whose bits are the int 1: blended in where a mask is set, read back as ints 0 or 1. */
+    private static final float INT_ONE_BITS = Float.intBitsToFloat(1);
+
     @Override
     public void maxPool2x2(float[] x, int xBase, int inW, float[] y, int[] argmax, int yBase, int outH, int outW) {
         // L consecutive output cells at a time, across row ends (the output plane is contiguous): the
@@ -120,36 +127,76 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         // the scalar window code, which lets the last NaN win.
         int cells = outH * outW;
         int[] topLeft = windowMap(inW, outH, outW);
-        IntVector one = IntVector.broadcast(I, 1);
-        IntVector down = IntVector.broadcast(I, inW);
+        int[] masks = POOL_MASKS.get();
+        float[] corners = POOL_CORNERS.get();
         int k = 0;
         for (int end = cells - L; k <= end; k += L) {
-            int o = yBase + k;
-            FloatVector a = FloatVector.fromArray(S, x, xBase, topLeft, k);
-            FloatVector b = FloatVector.fromArray(S, x, xBase + 1, topLeft, k);
-            FloatVector c = FloatVector.fromArray(S, x, xBase + inW, topLeft, k);
-            FloatVector d = FloatVector.fromArray(S, x, xBase + inW + 1, topLeft, k);
-            if (a.lanewise(ADD, b).lanewise(ADD, c).lanewise(ADD, d).test(VectorOperators.IS_NAN).anyTrue()) {
+            // small methods per chunk with no vector arguments: C2 stops inlining in a method past
+            // its node budget and boxes the vectors of the calls left (measured in a training JVM:
+            // gigabytes of garbage and most of the pooling time)
+            if (gatherCorners(x, xBase, inW, topLeft, k, corners)) {
+                maxPoolValues(corners, y, yBase + k, masks);
+                maxPoolArgmax(inW, topLeft, k, masks, argmax, yBase + k);
+            } else {
                 for (int j = 0; j < L; j++) {
-                    ScalarElementwiseKernels.maxPoolWindow2x2(x, xBase, inW, topLeft[k + j], y, argmax, o + j);
+                    ScalarElementwiseKernels.maxPoolWindow2x2(x, xBase, inW, topLeft[k + j], y, argmax, yBase + k + j);
                 }
-                continue;
             }
-            VectorMask<Float> right = b.compare(VectorOperators.GT, a);
-            VectorMask<Float> rightBottom = d.compare(VectorOperators.GT, c);
-            FloatVector ab = a.blend(b, right);
-            FloatVector cd = c.blend(d, rightBottom);
-            VectorMask<Float> bottom = cd.compare(VectorOperators.GT, ab);
-            ab.blend(cd, bottom).intoArray(y, o);
-            IntVector cell = IntVector.fromArray(I, topLeft, k);
-            IntVector topBest = cell.blend(cell.add(one), right.cast(I));
-            IntVector lower = cell.add(down);
-            IntVector bottomBest = lower.blend(lower.add(one), rightBottom.cast(I));
-            topBest.blend(bottomBest, bottom.cast(I)).intoArray(argmax, o);
         }
         for (; k < cells; k++) {
             maxPoolWindow(x, xBase, inW, topLeft[k], y, argmax, yBase + k);
         }
+    }
+
+    /**
+     * The corners a, b, c, d of the L windows of cells k.. to {@code corners} (L floats each); false
+     * if a window holds a NaN (or inf - inf).
+     */
+    private static boolean gatherCorners(float[] x, int xBase, int inW, int[] topLeft, int k, float[] corners) {
+        FloatVector a = FloatVector.fromArray(S, x, xBase, topLeft, k);
+        FloatVector b = FloatVector.fromArray(S, x, xBase + 1, topLeft, k);
+        FloatVector c = FloatVector.fromArray(S, x, xBase + inW, topLeft, k);
+        FloatVector d = FloatVector.fromArray(S, x, xBase + inW + 1, topLeft, k);
+        a.intoArray(corners, 0);
+        b.intoArray(corners, L);
+        c.intoArray(corners, 2 * L);
+        d.intoArray(corners, 3 * L);
+        return !a.lanewise(ADD, b).lanewise(ADD, c).lanewise(ADD, d).test(VectorOperators.IS_NAN).anyTrue();
+    }
+
+    /**
+     * The maxima of the windows of {@code corners} to {@code y[o]}, and which corner won as three rows
+     * of 0/1 ints in {@code masks} (b over a, d over c, bottom pair over top pair: VectorMask objects
+     * would be boxed).
+     */
+    private static void maxPoolValues(float[] corners, float[] y, int o, int[] masks) {
+        FloatVector a = FloatVector.fromArray(S, corners, 0);
+        FloatVector b = FloatVector.fromArray(S, corners, L);
+        FloatVector c = FloatVector.fromArray(S, corners, 2 * L);
+        FloatVector d = FloatVector.fromArray(S, corners, 3 * L);
+        VectorMask<Float> right = b.compare(VectorOperators.GT, a);
+        VectorMask<Float> rightBottom = d.compare(VectorOperators.GT, c);
+        FloatVector ab = a.blend(b, right);
+        FloatVector cd = c.blend(d, rightBottom);
+        VectorMask<Float> bottom = cd.compare(VectorOperators.GT, ab);
+        ab.blend(cd, bottom).intoArray(y, o);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, INT_ONE_BITS);
+        zero.blend(one, right).reinterpretAsInts().intoArray(masks, 0);
+        zero.blend(one, rightBottom).reinterpretAsInts().intoArray(masks, L);
+        zero.blend(one, bottom).reinterpretAsInts().intoArray(masks, 2 * L);
+    }
+
+    /**
+     * argmax[o ..] = the winning cell of each of the L windows of cells k.., from the 0/1 rows of
+     * {@link #maxPoolValues}: {@code cell + right + bottom * (inW + rightBottom - right)}.
+     */
+    private static void maxPoolArgmax(int inW, int[] topLeft, int k, int[] masks, int[] argmax, int o) {
+        IntVector right = IntVector.fromArray(I, masks, 0);
+        IntVector rightBottom = IntVector.fromArray(I, masks, L);
+        IntVector bottom = IntVector.fromArray(I, masks, 2 * L);
+        IntVector jump = rightBottom.sub(right).add(IntVector.broadcast(I, inW));
+        IntVector.fromArray(I, topLeft, k).add(right).add(bottom.mul(jump)).intoArray(argmax, o);
     }
 
     /** One window, branch-free ({@code Math.max} for the value, integer selects for the argmax): the tail. */

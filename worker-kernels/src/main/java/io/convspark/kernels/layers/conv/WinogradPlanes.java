@@ -194,33 +194,10 @@ final class WinogradPlanes {
 
     /** {@code y = Aᵀ M_u A + bias} for every tile into the output plane at {@code y[yOff]} (clipped at its edge). */
     void output(float[] m, int mOff, int mStride, float[] y, int yOff, float bias, float[] ws) {
-        FloatVector bv = FloatVector.broadcast(S, bias);
         for (int u = 0; u < tiles; u += L) {
             int c = chunkStart(u);
-            int o = mOff + c;
-            // rows: r_a = M_a A = (M_a0 + M_a1 + M_a2, M_a1 - M_a2 - M_a3)
-            FloatVector m01 = FloatVector.fromArray(S, m, o + mStride);
-            FloatVector m02 = FloatVector.fromArray(S, m, o + 2 * mStride);
-            FloatVector r00 = FloatVector.fromArray(S, m, o).add(m01).add(m02);
-            FloatVector r01 = m01.sub(m02).sub(FloatVector.fromArray(S, m, o + 3 * mStride));
-            FloatVector m11 = FloatVector.fromArray(S, m, o + 5 * mStride);
-            FloatVector m12 = FloatVector.fromArray(S, m, o + 6 * mStride);
-            FloatVector r10 = FloatVector.fromArray(S, m, o + 4 * mStride).add(m11).add(m12);
-            FloatVector r11 = m11.sub(m12).sub(FloatVector.fromArray(S, m, o + 7 * mStride));
-            FloatVector m21 = FloatVector.fromArray(S, m, o + 9 * mStride);
-            FloatVector m22 = FloatVector.fromArray(S, m, o + 10 * mStride);
-            FloatVector r20 = FloatVector.fromArray(S, m, o + 8 * mStride).add(m21).add(m22);
-            FloatVector r21 = m21.sub(m22).sub(FloatVector.fromArray(S, m, o + 11 * mStride));
-            FloatVector m31 = FloatVector.fromArray(S, m, o + 13 * mStride);
-            FloatVector m32 = FloatVector.fromArray(S, m, o + 14 * mStride);
-            FloatVector r30 = FloatVector.fromArray(S, m, o + 12 * mStride).add(m31).add(m32);
-            FloatVector r31 = m31.sub(m32).sub(FloatVector.fromArray(S, m, o + 15 * mStride));
-            // columns: y_0. = r_0 + r_1 + r_2, y_1. = r_1 - r_2 - r_3; block element (i, j) to array 2i + j
-            int q = blocks + c;
-            r00.add(r10).add(r20).add(bv).intoArray(ws, q);
-            r01.add(r11).add(r21).add(bv).intoArray(ws, q + tiles);
-            r10.sub(r20).sub(r30).add(bv).intoArray(ws, q + 2 * tiles);
-            r11.sub(r21).sub(r31).add(bv).intoArray(ws, q + 3 * tiles);
+            // one method per chunk, with no vector arguments: C2 boxes vectors in a method past its inlining budget
+            outputChunk(m, mOff + c, mStride, bias, ws, blocks + c);
         }
         // spread: y[oh][ow] = block (oh&1, ow&1) of tile (oh>>1, ow>>1)
         int oh = g.outH();
@@ -237,6 +214,40 @@ final class WinogradPlanes {
             if ((ow & 1) != 0) {
                 y[dst + ow - 1] = ws[even + pairs];
             }
+        }
+    }
+
+    /**
+     * The 2x2 outputs (plus bias) of the L tiles whose products start at {@code m[o]}, to the block
+     * arrays at {@code ws[q]}: rows, then columns, each a small method with no vector arguments (C2
+     * stops inlining in a method past its node budget and then boxes the vectors of the calls left).
+     */
+    private void outputChunk(float[] m, int o, int mStride, float bias, float[] ws, int q) {
+        outputRows(m, o, mStride, ws);
+        outputColumns(ws, bias, q);
+    }
+
+    /** rows: r_a = M_a A = (M_a0 + M_a1 + M_a2, M_a1 - M_a2 - M_a3), a = 0..3, to the rows buffer (vector 2a + j). */
+    private void outputRows(float[] m, int o, int mStride, float[] ws) {
+        for (int a = 0; a < 4; a++) {
+            int row = o + 4 * a * mStride;
+            FloatVector m1 = FloatVector.fromArray(S, m, row + mStride);
+            FloatVector m2 = FloatVector.fromArray(S, m, row + 2 * mStride);
+            FloatVector.fromArray(S, m, row).add(m1).add(m2).intoArray(ws, rows + 2 * a * L);
+            m1.sub(m2).sub(FloatVector.fromArray(S, m, row + 3 * mStride)).intoArray(ws, rows + (2 * a + 1) * L);
+        }
+    }
+
+    /** columns: y_0. = r_0 + r_1 + r_2, y_1. = r_1 - r_2 - r_3, plus bias; block element (i, j) to array 2i + j. */
+    private void outputColumns(float[] ws, float bias, int q) {
+        FloatVector bv = FloatVector.broadcast(S, bias);
+        for (int j = 0; j < 2; j++) {
+            FloatVector r0 = FloatVector.fromArray(S, ws, rows + j * L);
+            FloatVector r1 = FloatVector.fromArray(S, ws, rows + (2 + j) * L);
+            FloatVector r2 = FloatVector.fromArray(S, ws, rows + (4 + j) * L);
+            FloatVector r3 = FloatVector.fromArray(S, ws, rows + (6 + j) * L);
+            r0.add(r1).add(r2).add(bv).intoArray(ws, q + j * tiles);
+            r1.sub(r2).sub(r3).add(bv).intoArray(ws, q + (2 + j) * tiles);
         }
     }
 
@@ -262,37 +273,40 @@ final class WinogradPlanes {
         }
         for (int u = 0; u < tiles; u += L) {
             int c = chunkStart(u);
-            int q = gradientBlocks + c;
-            FloatVector e00 = FloatVector.fromArray(S, ws, q);
-            FloatVector e01 = FloatVector.fromArray(S, ws, q + tiles);
-            FloatVector e10 = FloatVector.fromArray(S, ws, q + 2 * tiles);
-            FloatVector e11 = FloatVector.fromArray(S, ws, q + 3 * tiles);
-            // rows: q_i = (dy_i0, dy_i0 + dy_i1, dy_i0 - dy_i1, -dy_i1)
-            FloatVector q01 = e00.add(e01);
-            FloatVector q02 = e00.sub(e01);
-            FloatVector q03 = e01.neg();
-            FloatVector q11 = e10.add(e11);
-            FloatVector q12 = e10.sub(e11);
-            FloatVector q13 = e11.neg();
-            // columns: dM_0. = q_0, dM_1. = q_0 + q_1, dM_2. = q_0 - q_1, dM_3. = -q_1
-            int o = mOff + c;
-            e00.intoArray(m, o);
-            q01.intoArray(m, o + mStride);
-            q02.intoArray(m, o + 2 * mStride);
-            q03.intoArray(m, o + 3 * mStride);
-            e00.add(e10).intoArray(m, o + 4 * mStride);
-            q01.add(q11).intoArray(m, o + 5 * mStride);
-            q02.add(q12).intoArray(m, o + 6 * mStride);
-            q03.add(q13).intoArray(m, o + 7 * mStride);
-            e00.sub(e10).intoArray(m, o + 8 * mStride);
-            q01.sub(q11).intoArray(m, o + 9 * mStride);
-            q02.sub(q12).intoArray(m, o + 10 * mStride);
-            q03.sub(q13).intoArray(m, o + 11 * mStride);
-            e10.neg().intoArray(m, o + 12 * mStride);
-            q11.neg().intoArray(m, o + 13 * mStride);
-            q12.neg().intoArray(m, o + 14 * mStride);
-            q13.neg().intoArray(m, o + 15 * mStride);
+            outputGradientChunk(ws, gradientBlocks + c, m, mOff + c, mStride);
         }
+    }
+
+    /** dM of the L tiles whose 2x2 output gradients start at {@code ws[q]} (block arrays), to {@code m[o + ξ mStride]}. */
+    private void outputGradientChunk(float[] ws, int q, float[] m, int o, int mStride) {
+        FloatVector e00 = FloatVector.fromArray(S, ws, q);
+        FloatVector e01 = FloatVector.fromArray(S, ws, q + tiles);
+        FloatVector e10 = FloatVector.fromArray(S, ws, q + 2 * tiles);
+        FloatVector e11 = FloatVector.fromArray(S, ws, q + 3 * tiles);
+        // rows: q_i = (dy_i0, dy_i0 + dy_i1, dy_i0 - dy_i1, -dy_i1)
+        FloatVector q01 = e00.add(e01);
+        FloatVector q02 = e00.sub(e01);
+        FloatVector q03 = e01.neg();
+        FloatVector q11 = e10.add(e11);
+        FloatVector q12 = e10.sub(e11);
+        FloatVector q13 = e11.neg();
+        // columns: dM_0. = q_0, dM_1. = q_0 + q_1, dM_2. = q_0 - q_1, dM_3. = -q_1
+        e00.intoArray(m, o);
+        q01.intoArray(m, o + mStride);
+        q02.intoArray(m, o + 2 * mStride);
+        q03.intoArray(m, o + 3 * mStride);
+        e00.add(e10).intoArray(m, o + 4 * mStride);
+        q01.add(q11).intoArray(m, o + 5 * mStride);
+        q02.add(q12).intoArray(m, o + 6 * mStride);
+        q03.add(q13).intoArray(m, o + 7 * mStride);
+        e00.sub(e10).intoArray(m, o + 8 * mStride);
+        q01.sub(q11).intoArray(m, o + 9 * mStride);
+        q02.sub(q12).intoArray(m, o + 10 * mStride);
+        q03.sub(q13).intoArray(m, o + 11 * mStride);
+        e10.neg().intoArray(m, o + 12 * mStride);
+        q11.neg().intoArray(m, o + 13 * mStride);
+        q12.neg().intoArray(m, o + 14 * mStride);
+        q13.neg().intoArray(m, o + 15 * mStride);
     }
 
     /**
@@ -306,11 +320,13 @@ final class WinogradPlanes {
             int c = chunkStart(u);
             // lanes an earlier vector already added are zeroed (the transform is linear)
             float[] keep = c < u ? lastMask : ALL_LANES;
-            // (three methods, not one: C2 boxes vectors in a method past its inlining budget)
+            // (small methods, not one: C2 boxes vectors in a method past its inlining budget)
             inputGradientRows(v, vOff + c, vStride, keep, ws);
             int p0 = gradientSplit + c;
-            addTopRows(ws, p0);
-            addBottomRows(ws, p0 + tw);
+            for (int j = 0; j < 4; j++) {
+                addGradientColumn(ws, p0, j, false);
+                addGradientColumn(ws, p0 + tw, j, true);
+            }
         }
         // gather: dx[ih][iw] = P[a, b, 0][ty', q] + P[a, b, 1][ty', q - 1] (r = ih + padTop = 2ty' + a, s = 2q + b)
         int h = g.inH();
@@ -364,27 +380,23 @@ final class WinogradPlanes {
         }
     }
 
-    /** dd_0. = e_0 and dd_1. = e_1 - e_2 + e_3, added to the split arrays of tile rows 0 and 1. */
-    private void addTopRows(float[] ws, int p) {
-        for (int j = 0; j < 4; j++) {
-            FloatVector e0 = FloatVector.fromArray(S, ws, rows + j * L);
-            FloatVector e1 = FloatVector.fromArray(S, ws, rows + (4 + j) * L);
-            FloatVector e2 = FloatVector.fromArray(S, ws, rows + (8 + j) * L);
-            FloatVector e3 = FloatVector.fromArray(S, ws, rows + (12 + j) * L);
-            addTo(ws, p, 0, j & 1, j >> 1, e0);
-            addTo(ws, p, 1, j & 1, j >> 1, e1.sub(e2).add(e3));
-        }
-    }
-
-    /** dd_2. = e_1 + e_2 - e_0 and dd_3. = -e_3, added to the split arrays one split row further. */
-    private void addBottomRows(float[] ws, int p) {
-        for (int j = 0; j < 4; j++) {
-            FloatVector e0 = FloatVector.fromArray(S, ws, rows + j * L);
-            FloatVector e1 = FloatVector.fromArray(S, ws, rows + (4 + j) * L);
-            FloatVector e2 = FloatVector.fromArray(S, ws, rows + (8 + j) * L);
-            FloatVector e3 = FloatVector.fromArray(S, ws, rows + (12 + j) * L);
+    /**
+     * Column j of the chunk's input-gradient tiles, dd_.j = B e_.j: rows 0 and 1 (e_0j and
+     * e_1j - e_2j + e_3j) to the split arrays at {@code p}, or, for {@code bottom}, rows 2 and 3
+     * (e_1j + e_2j - e_0j and -e_3j) one split row further. One column per call keeps the method
+     * small enough for C2 to inline every vector operation.
+     */
+    private void addGradientColumn(float[] ws, int p, int j, boolean bottom) {
+        FloatVector e0 = FloatVector.fromArray(S, ws, rows + j * L);
+        FloatVector e1 = FloatVector.fromArray(S, ws, rows + (4 + j) * L);
+        FloatVector e2 = FloatVector.fromArray(S, ws, rows + (8 + j) * L);
+        FloatVector e3 = FloatVector.fromArray(S, ws, rows + (12 + j) * L);
+        if (bottom) {
             addTo(ws, p, 0, j & 1, j >> 1, e1.add(e2).sub(e0));
             addTo(ws, p, 1, j & 1, j >> 1, e3.neg());
+        } else {
+            addTo(ws, p, 0, j & 1, j >> 1, e0);
+            addTo(ws, p, 1, j & 1, j >> 1, e1.sub(e2).add(e3));
         }
     }
 
