@@ -129,8 +129,15 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         int[] topLeft = windowMap(inW, outH, outW);
         int[] masks = POOL_MASKS.get();
         float[] corners = POOL_CORNERS.get();
-        int k = 0;
-        for (int end = cells - L; k <= end; k += L) {
+        if (cells < L) {
+            for (int k = 0; k < cells; k++) {
+                maxPoolWindow(x, xBase, inW, topLeft[k], y, argmax, yBase + k);
+            }
+            return;
+        }
+        for (int next = 0; next < cells; next += L) {
+            // the last chunk ends at the last cell, overlapping the one before (same results, written twice)
+            int k = Math.min(next, cells - L);
             // small methods per chunk with no vector arguments: C2 stops inlining in a method past
             // its node budget and boxes the vectors of the calls left (measured in a training JVM:
             // gigabytes of garbage and most of the pooling time)
@@ -142,9 +149,6 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
                     ScalarElementwiseKernels.maxPoolWindow2x2(x, xBase, inW, topLeft[k + j], y, argmax, yBase + k + j);
                 }
             }
-        }
-        for (; k < cells; k++) {
-            maxPoolWindow(x, xBase, inW, topLeft[k], y, argmax, yBase + k);
         }
     }
 
@@ -199,7 +203,7 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         IntVector.fromArray(I, topLeft, k).add(right).add(bottom.mul(jump)).intoArray(argmax, o);
     }
 
-    /** One window, branch-free ({@code Math.max} for the value, integer selects for the argmax): the tail. */
+    /** One window, branch-free ({@code Math.max} for the value, integer selects for the argmax): planes under L cells. */
     static void maxPoolWindow(float[] x, int xBase, int inW, int q, float[] y, int[] argmax, int o) {
         float a = x[xBase + q];
         float b = x[xBase + q + 1];
