@@ -9,7 +9,8 @@ public final class SparkSettings {
 
     /**
      * Kryo with registration required and convspark's registrator; barrier stages retried a few times
-     * (an executor lost mid-training is a stage failure that resumes from the last checkpoint).
+     * (an executor lost mid-training is a stage failure that resumes from the last checkpoint);
+     * executors' OpenBLAS single-threaded unless configured otherwise.
      */
     public static SparkConf apply(SparkConf conf) {
         conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
@@ -29,6 +30,9 @@ public final class SparkSettings {
         // its slots at once.
         conf.setIfMissing("spark.scheduler.minRegisteredResourcesRatio", "1.0");
         conf.setIfMissing("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s");
+        // Executors' OpenBLAS (the default GEMM) must not start threads of its own: convspark's kernel
+        // threads already use the task's cores.
+        conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
         return conf;
     }
 }

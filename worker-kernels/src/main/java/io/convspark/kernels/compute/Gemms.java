@@ -5,9 +5,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the GEMM implementation once per JVM. {@code -Dconvspark.gemm=native|vector|java|auto}
- * (default {@code auto}: with 512-bit vectors the Vector API kernel, with native OpenBLAS for
- * {@code A·Bᵀ} products when it loads ({@link TransposeRoutedGemm}); with narrower vectors native
- * OpenBLAS when it loads, else the Vector API kernel, else Java).
+ * (default {@code auto}: native OpenBLAS when it loads, else the Vector API kernel, else Java).
  * The choice is logged once.
  */
 public final class Gemms {
@@ -48,16 +46,9 @@ public final class Gemms {
             case "native":
                 return NativeGemm.loadNative();
             case "auto":
-                // With 512-bit vectors our register-tiled kernel beats Debian's OpenBLAS on conv shapes
-                // (GemmBench: 125-217 vs 83-113 GFLOP/s single-core); with narrower vectors native wins.
-                if (vectorLanes() >= 16) {
-                    // ... except A·Bᵀ, whose transposed packing OpenBLAS does faster (see TransposeRoutedGemm)
-                    try {
-                        return new TransposeRoutedGemm(vectorOrFail(), NativeGemm.loadNative());
-                    } catch (Throwable nativeFailure) {
-                        return vectorOrFail();
-                    }
-                }
+                // Native OpenBLAS first, on every CPU: with Winograd convolutions its AVX-512 kernels
+                // beat the Vector API kernel on this project's GEMM shapes (small reductions over the
+                // channels, A·Bᵀ weight gradients): full models 3-15% faster (bench, 2026-12-06).
                 try {
                     return NativeGemm.loadNative();
                 } catch (Throwable nativeFailure) {
@@ -74,14 +65,6 @@ public final class Gemms {
             default:
                 throw new IllegalArgumentException("convspark.gemm: expected one of auto, native, vector, java; got '"
                         + name + "'");
-        }
-    }
-
-    private static int vectorLanes() {
-        try {
-            return VectorGemm.lanes();
-        } catch (Throwable noVectorApi) {
-            return 0;
         }
     }
 

@@ -195,37 +195,6 @@ class GemmTest {
         Problem.random(rnd, false, true, 64, 576, 676, 0, 0, 1f, 0f).checkAgainstReference(nativeGemm);
     }
 
-    @Test
-    void routedGemmSendsOnlyABTransposedToItsSecondGemm() {
-        // a stand-in for native that counts its calls and computes with the reference
-        int[] calls = new int[1];
-        Gemm counting = new Gemm() {
-            private final Gemm reference = new JavaGemm();
-
-            @Override
-            public String name() {
-                return "counting";
-            }
-
-            @Override
-            public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
-                              int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-                calls[0]++;
-                reference.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            }
-        };
-        Gemm routed = new TransposeRoutedGemm(vector, counting);
-        assertEquals("vector-" + (VectorGemm.lanes() * 32) + "bit (counting for A·Bᵀ)", routed.name());
-        Random rnd = new Random(10);
-        for (int t = 0; t < 4; t++) {
-            boolean transA = (t & 1) != 0;
-            boolean transB = (t & 2) != 0;
-            int before = calls[0];
-            Problem.random(rnd, transA, transB, 33, 47, 300, 3, 5, 1f, 0.5f).checkAgainstReference(routed);
-            assertEquals(transB && !transA ? 1 : 0, calls[0] - before, "transA=" + transA + ", transB=" + transB);
-        }
-    }
-
     /** One random sgemm call: operands with offsets and padded strides, and C with garbage around it. */
     private static final class Problem {
         final boolean transA;
