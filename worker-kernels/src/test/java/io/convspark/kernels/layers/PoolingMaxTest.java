@@ -276,6 +276,57 @@ class PoolingMaxTest {
     }
 
     @Test
+    void twoByTwoKernelEqualsTheWindowRuleOnEveryPlane() {
+        // the vector 2x2 kernel, with and without a partial last chunk per plane, on several channels
+        // and samples: each plane's own maxima (first maximum wins), each gradient to its window's winner
+        for (int[] dims : new int[][] {{26, 26}, {8, 9}, {11, 11}, {4, 4}, {6, 34}}) {
+            int h = dims[0];
+            int w = dims[1];
+            int channels = 5;
+            int batch = 3;
+            Shape in = Shape.image(channels, h, w);
+            Random r = new Random(h * 31 + w);
+            float[] x = new float[batch * channels * h * w];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.nextInt(7) - 3;   // many ties
+            }
+            MaxPooling2D layer = new MaxPooling2D("p", 2);
+            float[] y = run(layer, in, batch, x);
+            int oh = h / 2;
+            int ow = w / 2;
+            float[] dy = new float[y.length];
+            float[] expectedDx = new float[x.length];
+            for (int i = 0; i < dy.length; i++) {
+                dy[i] = r.nextFloat();
+            }
+            for (int p = 0; p < batch * channels; p++) {
+                for (int a = 0; a < oh; a++) {
+                    for (int b = 0; b < ow; b++) {
+                        int best = -1;
+                        for (int i = 0; i < 2; i++) {
+                            for (int j = 0; j < 2; j++) {
+                                int q = p * h * w + (2 * a + i) * w + 2 * b + j;
+                                if (best < 0 || x[q] > x[best]) {
+                                    best = q;
+                                }
+                            }
+                        }
+                        int o = p * oh * ow + a * ow + b;
+                        assertEquals(x[best], y[o], "value, plane " + p + " " + h + "x" + w);
+                        expectedDx[best] += dy[o];
+                    }
+                }
+            }
+            Tensor input = new Tensor(in, batch, x);
+            Tensor output = new Tensor(layer.outputShape(), batch, y);
+            Tensor dx = new Tensor(in, batch);
+            layer.backward(new Tensor[] {input}, output, new Tensor(layer.outputShape(), batch, dy), new Tensor[] {dx},
+                    CTX);
+            assertArrayEquals(expectedDx, dx.toArray(), "gradient " + h + "x" + w);
+        }
+    }
+
+    @Test
     void gradientCheckValid() {
         GradientCheck.of(new Separated(new MaxPooling2D("p", 2)), Shape.image(3, 5, 6)).batch(3).run();
     }
