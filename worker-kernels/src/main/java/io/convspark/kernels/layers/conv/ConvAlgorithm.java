@@ -53,9 +53,13 @@ public enum ConvAlgorithm {
         }
     }
 
-    /** A convolution of {@code channels} into {@code filters} over {@code g} computed by this algorithm. */
+    /**
+     * A convolution of {@code channels} into {@code filters} over {@code g} computed by this algorithm;
+     * im2col + GEMM where Winograd does not apply (window, or workspaces too large for arrays).
+     */
     public Convolution create(ConvGeometry g, int channels, int filters) {
-        boolean winograd = WinogradConvolution.supports(g) && (this == WINOGRAD
+        boolean winograd = WinogradConvolution.supports(g) && WinogradConvolution.fits(g, channels, filters)
+                && (this == WINOGRAD
                 || this == AUTO && channels >= WINOGRAD_MIN_CHANNELS && filters >= WINOGRAD_MIN_CHANNELS);
         return winograd ? new WinogradConvolution(g, channels, filters) : new GemmConvolution(g, channels, filters);
     }

@@ -33,7 +33,7 @@ import java.util.Arrays;
 public final class WinogradConvolution implements Convolution {
     /** Tiles a group's GEMMs aim at: 256 (the transformed tiles then stay in L2), or {@code -Dconvspark.winograd.tiles=N}. */
     static final int TARGET_TILES = Math.max(1, Integer.getInteger("convspark.winograd.tiles", 256));
-    /** Most floats in one slot's transformed tiles (V and M): 32 MiB. */
+    /** Most floats in one slot's transformed tiles (V and M), 32 MiB, unless one sample alone needs more. */
     private static final long MAX_SLOT_FLOATS = 8L << 20;
     private static final int XI = WinogradTransforms.TILE;
 
@@ -63,14 +63,24 @@ public final class WinogradConvolution implements Convolution {
         this.tileRows = (geometry.outH() + 1) / 2;
         this.tileCols = (geometry.outW() + 1) / 2;
         this.tiles = tileRows * tileCols;
-        long kernelFloats = (long) XI * filters * channels;
-        if (kernelFloats > Integer.MAX_VALUE - 8 || (long) XI * Math.max(channels, filters) * tiles > MAX_SLOT_FLOATS) {
-            throw new IllegalArgumentException("convolution too large for Winograd workspaces: " + channels + " -> "
-                    + filters + " channels on " + geometry);
+        if (!fits(geometry, channels, filters)) {
+            throw new IllegalArgumentException("convolution too large for Winograd workspaces (one sample's "
+                    + "transformed tiles must fit an array): " + channels + " -> " + filters + " channels on " + geometry);
         }
         this.planes = WinogradPlanes.suits(tiles) ? new WinogradPlanes(geometry) : null;
-        this.u = new float[(int) kernelFloats];
-        this.du = new float[(int) kernelFloats];
+        this.u = new float[XI * filters * channels];
+        this.du = new float[XI * filters * channels];
+    }
+
+    /**
+     * True if the transformed kernel and one sample's transformed tiles (16 floats per tile and
+     * channel or filter) fit Java arrays; larger convolutions must use im2col + GEMM.
+     */
+    public static boolean fits(ConvGeometry g, int channels, int filters) {
+        long tiles = (long) ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
+        long limit = Integer.MAX_VALUE - 8;
+        return (long) XI * filters * channels <= limit
+                && XI * (Math.max(channels, filters) * tiles + 1024 + 64) <= limit;
     }
 
     /** True for the windows F(2x2, 3x3) computes: 3x3, stride 1, dilation 1 (any padding). */

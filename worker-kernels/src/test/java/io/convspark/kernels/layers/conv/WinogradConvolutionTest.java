@@ -272,6 +272,20 @@ class WinogradConvolutionTest {
         assertEquals("winograd-2x2-3x3", ConvAlgorithm.WINOGRAD.create(same, 3, 32).algorithm());
         ConvGeometry strided = ConvGeometry.of("t", 16, 16, 3, 3, 2, 2, 1, 1, Padding.SAME);
         assertEquals("im2col-gemm", ConvAlgorithm.WINOGRAD.create(strided, 32, 64).algorithm());
+        // a large plane (one sample's tiles past the slot target) still takes Winograd and computes it
+        ConvGeometry large = ConvGeometry.of("t", 600, 600, 3, 3, 1, 1, 1, 1, Padding.SAME);
+        Convolution big = ConvAlgorithm.AUTO.create(large, 16, 16);
+        assertEquals("winograd-2x2-3x3", big.algorithm());
+        float[] x = new float[16 * large.inPlane()];
+        java.util.Arrays.fill(x, 1f);
+        float[] w = new float[16 * 16 * 9];
+        java.util.Arrays.fill(w, 0.5f);
+        float[] y = new float[16 * large.outPlane()];
+        big.forward(x, 1, w, 0, null, 0, y, new StepContext(ONE, new JavaGemm()));
+        // an interior output of filter 0 (row 1, column 1): 16 channels x 9 taps x 0.5
+        assertEquals(16 * 9 * 0.5f, y[601], 1e-3f, "an interior output");
+        // one whose transformed tiles cannot fit a Java array falls back to im2col + GEMM
+        assertFalse(WinogradConvolution.fits(ConvGeometry.of("t", 20_000, 20_000, 3, 3, 1, 1, 1, 1, Padding.SAME), 64, 64));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvAlgorithm.parse("fft"));
         assertTrue(e.getMessage().contains("convspark.conv.algorithm") && e.getMessage().contains("'fft'"),
                 e.getMessage());
