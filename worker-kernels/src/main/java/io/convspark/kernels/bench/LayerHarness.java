@@ -1,5 +1,7 @@
 package io.convspark.kernels.bench;
 
+import io.convspark.kernels.layers.ActivationLayer;
+import io.convspark.kernels.layers.BatchNormalization;
 import io.convspark.kernels.layers.Conv2D;
 import io.convspark.kernels.layers.Layer;
 import io.convspark.kernels.layers.StepContext;
@@ -120,10 +122,20 @@ public final class LayerHarness {
         return result;
     }
 
-    /** The layer type, with "/winograd" for Conv2D layers computed by Winograd (their GFLOP/s are then effective: direct-convolution FLOPs / time). */
+    /**
+     * The layer type, with "/winograd" for Conv2D layers computed by Winograd (their GFLOP/s are then
+     * effective: direct-convolution FLOPs / time), "+activation" for a BatchNormalization that applies
+     * the activation layer after it, and "(fused)" for that activation layer (it then costs nothing).
+     */
     private static String typeAndAlgorithm(Layer layer) {
         if (layer instanceof Conv2D conv && conv.algorithm().startsWith("winograd")) {
             return layer.type() + "/winograd";
+        }
+        if (layer instanceof BatchNormalization && !layer.activation().isLinear()) {
+            return layer.type() + "+" + layer.activation().name();
+        }
+        if (layer instanceof ActivationLayer act && act.isFusedIntoInput()) {
+            return layer.type() + " (fused)";
         }
         return layer.type();
     }

@@ -22,4 +22,23 @@ public interface Activation {
     default boolean isLinear() {
         return false;
     }
+
+    /**
+     * True if {@code f} acts on each element alone (every activation but softmax): then
+     * {@link #apply} and {@link #derive} work on any slice, so a layer can apply it to a part of
+     * its output while that part is still in cache.
+     */
+    default boolean isElementwise() {
+        return false;
+    }
+
+    /** {@code a[i] = f(a[i])} for {@code from <= i < to}; only if {@link #isElementwise}. */
+    default void apply(float[] a, int from, int to) {
+        throw new UnsupportedOperationException(name() + " is not element-wise");
+    }
+
+    /** {@code g[i] *= f'(x_i)}, written through {@code y_i = f(x_i)}, for {@code from <= i < to}; only if {@link #isElementwise}. */
+    default void derive(float[] y, float[] g, int from, int to) {
+        throw new UnsupportedOperationException(name() + " is not element-wise");
+    }
 }

@@ -17,10 +17,15 @@ import java.util.List;
  * cross-entropy at an {@code Activation('softmax')} output exactly as for a Dense output. Softmax
  * runs over a vector sample, or over the channels at every position of an image sample (Keras'
  * last axis), so it requires a rank-1 or rank-3 input.
+ *
+ * <p>When the layer before it applies the activation itself ({@link Layer#fuseActivation}), the
+ * model makes this layer's output and gradient the same tensors as that layer's, and
+ * {@link #markFusedIntoInput()} turns forward and backward into no-ops.
  */
 public final class ActivationLayer extends Layer {
     private final Activation activation;
     private final String kerasType;
+    private boolean fusedIntoInput;
 
     /**
      * @param activation the function, e.g. {@link Activations#RELU} or {@code Activations.leakyRelu(0.3f)}
@@ -48,6 +53,16 @@ public final class ActivationLayer extends Layer {
         return activation;
     }
 
+    /** The layer before this one applies the activation; this layer's tensors are that layer's. */
+    public void markFusedIntoInput() {
+        fusedIntoInput = true;
+    }
+
+    /** True once the activation is applied by the layer before (see {@link #markFusedIntoInput()}). */
+    public boolean isFusedIntoInput() {
+        return fusedIntoInput;
+    }
+
     @Override
     protected Shape computeOutputShape(List<Shape> inputs) {
         Shape in = inputs.get(0);
@@ -60,13 +75,16 @@ public final class ActivationLayer extends Layer {
 
     @Override
     public void forward(Tensor[] inputs, Tensor output, StepContext ctx) {
+        if (fusedIntoInput) {
+            return;
+        }
         System.arraycopy(inputs[0].data(), 0, output.data(), 0, output.size());
         activation.forward(output, ctx.executor());
     }
 
     @Override
     public void backward(Tensor[] inputs, Tensor output, Tensor outputGrad, Tensor[] inputGrads, StepContext ctx) {
-        if (inputGrads[0] == null) {
+        if (inputGrads[0] == null || fusedIntoInput) {
             return;
         }
         activationBackward(output, outputGrad, ctx);

@@ -28,10 +28,10 @@ public final class Activations {
             return name;
         }
 
-        abstract void apply(float[] a, int from, int to);
-
-        /** g[i] *= f'(x_i), written through y_i. */
-        abstract void derive(float[] y, float[] g, int from, int to);
+        @Override
+        public boolean isElementwise() {
+            return true;
+        }
 
         @Override
         public void forward(Tensor t, KernelExecutor ex) {
@@ -54,11 +54,11 @@ public final class Activations {
 
     public static final Activation LINEAR = new Elementwise("linear") {
         @Override
-        void apply(float[] a, int from, int to) {
+        public void apply(float[] a, int from, int to) {
         }
 
         @Override
-        void derive(float[] y, float[] g, int from, int to) {
+        public void derive(float[] y, float[] g, int from, int to) {
         }
 
         @Override
@@ -77,26 +77,26 @@ public final class Activations {
 
     public static final Activation RELU = new Elementwise("relu") {
         @Override
-        void apply(float[] a, int from, int to) {
+        public void apply(float[] a, int from, int to) {
             ElementwiseKernels.get().relu(a, from, to);
         }
 
         @Override
-        void derive(float[] y, float[] g, int from, int to) {
+        public void derive(float[] y, float[] g, int from, int to) {
             ElementwiseKernels.get().reluBackward(y, g, from, to);
         }
     };
 
     public static final Activation TANH = new Elementwise("tanh") {
         @Override
-        void apply(float[] a, int from, int to) {
+        public void apply(float[] a, int from, int to) {
             for (int i = from; i < to; i++) {
                 a[i] = (float) Math.tanh(a[i]);
             }
         }
 
         @Override
-        void derive(float[] y, float[] g, int from, int to) {
+        public void derive(float[] y, float[] g, int from, int to) {
             for (int i = from; i < to; i++) {
                 g[i] *= 1f - y[i] * y[i];
             }
@@ -105,14 +105,14 @@ public final class Activations {
 
     public static final Activation SIGMOID = new Elementwise("sigmoid") {
         @Override
-        void apply(float[] a, int from, int to) {
+        public void apply(float[] a, int from, int to) {
             for (int i = from; i < to; i++) {
                 a[i] = sigmoid(a[i]);
             }
         }
 
         @Override
-        void derive(float[] y, float[] g, int from, int to) {
+        public void derive(float[] y, float[] g, int from, int to) {
             for (int i = from; i < to; i++) {
                 g[i] *= y[i] * (1f - y[i]);
             }
@@ -135,14 +135,14 @@ public final class Activations {
         }
         return new Elementwise("leaky_relu") {
             @Override
-            void apply(float[] a, int from, int to) {
+            public void apply(float[] a, int from, int to) {
                 for (int i = from; i < to; i++) {
                     a[i] = a[i] > 0f ? a[i] : alpha * a[i];
                 }
             }
 
             @Override
-            void derive(float[] y, float[] g, int from, int to) {
+            public void derive(float[] y, float[] g, int from, int to) {
                 for (int i = from; i < to; i++) {
                     g[i] = y[i] > 0f ? g[i] : alpha * g[i];
                 }
@@ -157,12 +157,12 @@ public final class Activations {
         }
         return new Elementwise("elu") {
             @Override
-            void apply(float[] a, int from, int to) {
+            public void apply(float[] a, int from, int to) {
                 ElementwiseKernels.get().elu(a, from, to, alpha);
             }
 
             @Override
-            void derive(float[] y, float[] g, int from, int to) {
+            public void derive(float[] y, float[] g, int from, int to) {
                 ElementwiseKernels.get().eluBackward(y, g, from, to, alpha);
             }
         };

@@ -39,6 +39,12 @@ import java.util.List;
  * (zeros, trainable, if {@code center}), {@code moving_mean} (zeros) and {@code moving_variance}
  * (ones), both non-trainable. Work is split over channels; every channel is reduced by one slot in
  * a fixed order, so results do not depend on the parallelism.
+ *
+ * <p><b>Fused activation</b>: when an element-wise activation layer alone consumes this layer's
+ * output (Conv2D, BatchNormalization, ELU), the model fuses it ({@link #fuseActivation}): forward
+ * applies it to each plane right after normalizing it, and backward first turns the gradient it
+ * receives into the gradient before the activation ({@code dy *= f'}, through the output), plane by
+ * plane, while the plane is in cache. That saves the activation layer's passes over memory.
  */
 public final class BatchNormalization extends Layer {
     /** Keras' default momentum of the moving statistics. */
@@ -47,6 +53,8 @@ public final class BatchNormalization extends Layer {
     public static final float DEFAULT_EPSILON = 1e-3f;
     /** Each slot gets at least this many values to reduce, so small layers stay on one thread. */
     private static final int MIN_SLOT_WORK = 16_384;
+    /** Values per channel and sample below which an activation is not fused (the per-plane calls would cost more than a pass). */
+    private static final int MIN_FUSED_PLANE = 16;
 
     private final float momentum;
     private final float epsilon;
@@ -70,6 +78,8 @@ public final class BatchNormalization extends Layer {
     private double[] sum;
     private double[] sumOfProducts;
     private boolean lastForwardUsedBatchStatistics;
+    /** Applied to the normalized values; set by the model from the activation layer after this one. */
+    private Activation activation = Activations.LINEAR;
 
     /** Keras' defaults: momentum 0.99, epsilon 1e-3, center and scale on. */
     public BatchNormalization(String name) {
@@ -162,6 +172,26 @@ public final class BatchNormalization extends Layer {
         return in;
     }
 
+    /** Element-wise activations on image inputs: the activation then runs on each plane while it is in cache. */
+    @Override
+    public boolean canFuseActivation(Activation a) {
+        return a.isElementwise() && !a.isLinear() && activation.isLinear() && inner >= MIN_FUSED_PLANE;
+    }
+
+    @Override
+    public void fuseActivation(Activation a) {
+        if (!canFuseActivation(a)) {
+            throw new IllegalStateException(describe() + " cannot fuse " + a.name());
+        }
+        this.activation = a;
+    }
+
+    /** The activation applied to the normalized values ({@link Activations#LINEAR} unless one was fused). */
+    @Override
+    public Activation activation() {
+        return activation;
+    }
+
     @Override
     public void forward(Tensor[] inputs, Tensor output, StepContext ctx) {
         int n = output.batch();
@@ -231,7 +261,7 @@ public final class BatchNormalization extends Layer {
         }
     }
 
-    /** {@code y = (x - mu_c) * gamma_c invstd_c + beta_c} for channels {@code [c0, c1)}. */
+    /** {@code y = f((x - mu_c) * gamma_c invstd_c + beta_c)} for channels {@code [c0, c1)}, f the fused activation. */
     private void normalize(float[] x, float[] y, int n, int c0, int c1) {
         int sampleSize = channels * inner;
         float[] g = scale ? gamma.values() : null;
@@ -241,6 +271,7 @@ public final class BatchNormalization extends Layer {
         for (int c = c0; c < c1; c++) {
             channelScale[c] = scale ? g[gOff + c] * invStd[c] : invStd[c];
         }
+        boolean activate = !activation.isLinear();
         for (int s = 0; s < n; s++) {
             for (int c = c0; c < c1; c++) {
                 int off = s * sampleSize + c * inner;
@@ -251,6 +282,9 @@ public final class BatchNormalization extends Layer {
                     y[off + i] = (x[off + i] - mu) * k + shift;
                 }
             }
+            if (activate) {
+                activation.apply(y, s * sampleSize + c0 * inner, s * sampleSize + c1 * inner);
+            }
         }
     }
 
@@ -258,11 +292,12 @@ public final class BatchNormalization extends Layer {
     public void backward(Tensor[] inputs, Tensor output, Tensor outputGrad, Tensor[] inputGrads, StepContext ctx) {
         int n = output.batch();
         float[] x = inputs[0].data();
+        float[] y = output.data();
         float[] dy = outputGrad.data();
         float[] dx = inputGrads[0] == null ? null : inputGrads[0].data();
         boolean batchStatistics = lastForwardUsedBatchStatistics;
         ctx.executor().parallelFor(channels, channelGrain(n), (slot, c0, c1) -> {
-            parameterGradients(x, dy, n, c0, c1);
+            parameterGradients(x, y, dy, n, c0, c1);
             if (dx != null) {
                 inputGradient(x, dy, dx, n, c0, c1, batchStatistics);
             }
@@ -272,14 +307,20 @@ public final class BatchNormalization extends Layer {
     /**
      * {@code dbeta_c = sum dy}, {@code dgamma_c = sum dy xhat} over (N, H, W), for channels
      * {@code [c0, c1)}; the sums stay in {@link #sum} and {@link #sumOfProducts} for the input gradient.
+     * With a fused activation, each plane of {@code dy} first becomes the gradient before the
+     * activation, in place: {@code dy *= f'} (through the output {@code y}).
      */
-    private void parameterGradients(float[] x, float[] dy, int n, int c0, int c1) {
+    private void parameterGradients(float[] x, float[] y, float[] dy, int n, int c0, int c1) {
         int sampleSize = channels * inner;
+        boolean activated = !activation.isLinear() && !outputGradientIsPreActivation();
         Arrays.fill(sum, c0, c1, 0.0);
         Arrays.fill(sumOfProducts, c0, c1, 0.0);
         for (int s = 0; s < n; s++) {
             for (int c = c0; c < c1; c++) {
                 int off = s * sampleSize + c * inner;
+                if (activated) {
+                    activation.derive(y, dy, off, off + inner);
+                }
                 sum[c] += sumOf(dy, off, inner);
                 sumOfProducts[c] += centeredDot(dy, x, off, inner, mean[c]);
             }

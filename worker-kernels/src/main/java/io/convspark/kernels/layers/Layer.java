@@ -80,6 +80,24 @@ public abstract class Layer {
     }
 
     /**
+     * Whether this layer can apply {@code a}, the activation of an activation layer that alone
+     * consumes its output, in its own pass over the output ({@link #fuseActivation}); the model asks
+     * once, after building.
+     */
+    public boolean canFuseActivation(Activation a) {
+        return false;
+    }
+
+    /**
+     * From now on this layer's output is {@code a} applied to what it computed, and backward
+     * receives the gradient with respect to that output (the activation layer after it becomes a view
+     * of this layer's tensors). Only after {@link #canFuseActivation} said yes.
+     */
+    public void fuseActivation(Activation a) {
+        throw new UnsupportedOperationException(describe() + " cannot fuse an activation");
+    }
+
+    /**
      * Set by the model when the loss hands this (output) layer the gradient with respect to the
      * pre-activation values directly (softmax + cross-entropy fused): backward then skips the
      * activation's derivative.

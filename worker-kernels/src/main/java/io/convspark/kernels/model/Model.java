@@ -1,5 +1,6 @@
 package io.convspark.kernels.model;
 
+import io.convspark.kernels.layers.ActivationLayer;
 import io.convspark.kernels.layers.Layer;
 import io.convspark.kernels.layers.Parameter;
 import io.convspark.kernels.layers.StepContext;
@@ -17,6 +18,10 @@ import java.util.List;
  * <p>Backward walks the nodes in reverse. A node whose output feeds several consumers (a residual
  * branch, an Inception fork) receives the sum of their gradients: the first consumer writes the
  * node's gradient tensor, later ones write a per-edge scratch tensor that is then added.
+ *
+ * <p>An activation layer right after a layer that can apply it in its own pass (BatchNormalization
+ * then ELU or ReLU) is fused into that layer and becomes a view of its tensors; see
+ * {@link #fuseActivations}.
  *
  * <p>A model is used by one thread at a time (its kernels are parallel inside).
  */
@@ -44,6 +49,8 @@ public final class Model {
     }
 
     static final int INPUT = -1;
+    /** System property that turns activation fusion off when "false". */
+    public static final String FUSION_PROPERTY = "convspark.fusion";
 
     private final String name;
     private final Shape inputShape;
@@ -64,6 +71,7 @@ public final class Model {
             layers.add(n.layer);
         }
         this.parameters = new ParameterStore(layers);
+        fuseActivations();
         allocate(1);
     }
 
@@ -121,11 +129,7 @@ public final class Model {
         return parameters.trainableCount() + parameters.nonTrainableCount();
     }
 
-    private void allocate(int capacity) {
-        for (Node n : nodes) {
-            n.output = new Tensor(n.layer.outputShape(), capacity);
-            n.grad = new Tensor(n.layer.outputShape(), capacity);
-        }
+    private int[] consumerCounts() {
         int[] consumers = new int[nodes.size()];
         for (Node n : nodes) {
             for (int in : n.inputs) {
@@ -134,6 +138,46 @@ public final class Model {
                 }
             }
         }
+        return consumers;
+    }
+
+    /**
+     * An activation layer that alone consumes a layer able to apply it in the same pass
+     * ({@link Layer#canFuseActivation}, e.g. BatchNormalization then ELU) is fused into that layer:
+     * it then shares that layer's output and gradient tensors and does nothing itself. The model's
+     * output layer is never fused away (the loss may fuse with its activation). Off with
+     * {@code -Dconvspark.fusion=false} (read when a model is built).
+     */
+    private void fuseActivations() {
+        if (!Boolean.parseBoolean(System.getProperty(FUSION_PROPERTY, "true"))) {
+            return;
+        }
+        int[] consumers = consumerCounts();
+        for (int k = 0; k < nodes.size() - 1; k++) {
+            Node node = nodes.get(k);
+            if (!(node.layer instanceof ActivationLayer act) || node.inputs[0] == INPUT) {
+                continue;
+            }
+            Node producer = nodes.get(node.inputs[0]);
+            if (consumers[node.inputs[0]] == 1 && producer.layer.canFuseActivation(act.activation())) {
+                producer.layer.fuseActivation(act.activation());
+                act.markFusedIntoInput();
+            }
+        }
+    }
+
+    private void allocate(int capacity) {
+        for (Node n : nodes) {
+            if (n.layer instanceof ActivationLayer act && act.isFusedIntoInput()) {
+                Node producer = nodes.get(n.inputs[0]);   // earlier in topological order: allocated
+                n.output = producer.output;
+                n.grad = producer.grad;
+            } else {
+                n.output = new Tensor(n.layer.outputShape(), capacity);
+                n.grad = new Tensor(n.layer.outputShape(), capacity);
+            }
+        }
+        int[] consumers = consumerCounts();
         for (Node n : nodes) {
             n.edgeScratch = new Tensor[n.inputs.length];
             for (int i = 0; i < n.inputs.length; i++) {

@@ -31,8 +31,13 @@ import java.util.Arrays;
  * gradient is summed per slot and reduced in slot order.
  */
 public final class WinogradConvolution implements Convolution {
-    /** Tiles a group's GEMMs aim at: 256 (the transformed tiles then stay in L2), or {@code -Dconvspark.winograd.tiles=N}. */
-    static final int TARGET_TILES = Math.max(1, Integer.getInteger("convspark.winograd.tiles", 256));
+    /** Tiles a group's GEMMs aim at, if set: {@code -Dconvspark.winograd.tiles=N}; else see {@link #GROUP_FLOATS}. */
+    static final int TARGET_TILES = Integer.getInteger("convspark.winograd.tiles", 0);
+    /**
+     * Floats a group's transformed tiles (V and M, 16 (C + F) per tile) aim at: 128 Ki (512 KiB), so a
+     * group's tiles stay in a 1 MiB L2 while its 16 GEMMs read V and write M.
+     */
+    static final int GROUP_FLOATS = Integer.getInteger("convspark.winograd.groupFloats", 128 * 1024);
     /** Most floats in one slot's transformed tiles (V and M), 32 MiB, unless one sample alone needs more. */
     private static final long MAX_SLOT_FLOATS = 8L << 20;
     private static final int XI = WinogradTransforms.TILE;
@@ -101,13 +106,15 @@ public final class WinogradConvolution implements Convolution {
 
     /**
      * Samples per group: the groups are a multiple of the slots (every slot gets work) and hold about
-     * {@link #TARGET_TILES} tiles each, within the workspace bound.
+     * {@link #GROUP_FLOATS} floats of transformed tiles each (or {@link #TARGET_TILES} tiles), within
+     * the workspace bound.
      */
     int groupSize(int batch, int slots) {
         long perSample = (long) XI * (channels + filters) * tiles;
         int fits = (int) Math.max(1, MAX_SLOT_FLOATS / perSample);
         int perSlot = (batch + slots - 1) / slots;
-        int groupsPerSlot = Math.max(1, (int) Math.round((double) perSlot * tiles / TARGET_TILES));
+        int target = TARGET_TILES > 0 ? TARGET_TILES : Math.max(1, GROUP_FLOATS / (XI * (channels + filters)));
+        int groupsPerSlot = Math.max(1, (int) Math.round((double) perSlot * tiles / target));
         int gs = (perSlot + groupsPerSlot - 1) / groupsPerSlot;
         return Math.max(1, Math.min(gs, fits));
     }
