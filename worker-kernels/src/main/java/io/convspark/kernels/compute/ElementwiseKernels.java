@@ -27,6 +27,13 @@ public interface ElementwiseKernels {
     /** {@code g[i] = y[i] > 0 ? g[i] : g[i] (y[i] + alpha)}: for x <= 0, d/dx alpha (e^x - 1) = y + alpha. */
     void eluBackward(float[] y, float[] g, int from, int to, float alpha);
 
+    /**
+     * Inverted dropout of {@code src[from, to)} into {@code dst}: element {@code j} is kept, as
+     * {@code src[j] * scale}, where {@code (SplitMix64.bits(key, counter + j - from) >>> 11) < threshold},
+     * and is +0 otherwise. The same mask, bit for bit, in every implementation.
+     */
+    void dropout(float[] src, float[] dst, int from, int to, long key, long counter, long threshold, float scale);
+
     /** {@code sum of a[from, to)} (the reduction order is the implementation's). */
     float sum(float[] a, int from, int to);
 

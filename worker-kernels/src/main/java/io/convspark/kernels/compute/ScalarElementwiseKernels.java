@@ -1,10 +1,23 @@
 package io.convspark.kernels.compute;
 
+import io.convspark.kernels.random.SplitMix64;
+
 /** The portable reference {@link ElementwiseKernels}: plain loops, the definitions as written. */
 public final class ScalarElementwiseKernels implements ElementwiseKernels {
     @Override
     public String name() {
         return "scalar";
+    }
+
+    @Override
+    public void dropout(float[] src, float[] dst, int from, int to, long key, long counter, long threshold,
+                        float scale) {
+        for (int j = from; j < to; j++, counter++) {
+            // all ones where (bits >>> 11) < threshold, else 0 (both are below 2^53, so the difference's
+            // sign is the comparison): branch-free, and dropped values are +0
+            int keep = (int) (((SplitMix64.bits(key, counter) >>> 11) - threshold) >> 63);
+            dst[j] = Float.intBitsToFloat(Float.floatToRawIntBits(src[j] * scale) & keep);
+        }
     }
 
     @Override

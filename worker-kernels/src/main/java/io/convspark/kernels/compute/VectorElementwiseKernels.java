@@ -1,9 +1,12 @@
 package io.convspark.kernels.compute;
 
 import jdk.incubator.vector.FloatVector;
+import io.convspark.kernels.random.SplitMix64;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -39,6 +42,71 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
     @Override
     public String name() {
         return "vector-" + S.vectorBitSize() + "bit";
+    }
+
+    /** Long lanes of the same shape: half as many as float lanes. */
+    private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, S.vectorShape());
+    /** 1, 2, .. L/2: SplitMix64 counter offsets of one half-chunk ({@code bits(key, c)} mixes {@code key + (c + 1) GAMMA}). */
+    private static final long[] COUNTER_STEPS = steps(L / 2);
+    /** The int lanes 0, 2, .. of a vector twice over: the low words of its long lanes. */
+    private static final VectorShuffle<Integer> LOW_WORDS = lowWords();
+    /** Int lanes L/2 and up. */
+    private static final VectorMask<Integer> UPPER_HALF = VectorMask.fromLong(I, (-1L << (L / 2)) & ((1L << L) - 1));
+
+    private static long[] steps(int n) {
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i + 1;
+        }
+        return a;
+    }
+
+    private static VectorShuffle<Integer> lowWords() {
+        int[] idx = new int[L];
+        for (int i = 0; i < L; i++) {
+            idx[i] = (2 * i) % L;
+        }
+        return VectorShuffle.fromArray(I, idx, 0);
+    }
+
+    @Override
+    public void dropout(float[] src, float[] dst, int from, int to, long key, long counter, long threshold,
+                        float scale) {
+        int j = from;
+        for (int end = to - L; j <= end; j += L, counter += L) {
+            dropoutChunk(src, dst, j, key, counter, threshold, scale);
+        }
+        TAIL.dropout(src, dst, j, to, key, counter, threshold, scale);
+    }
+
+    /**
+     * Dropout of {@code src[j..j+L)}: the keep masks of two half-chunks of SplitMix64 draws (long
+     * lanes; 0 or all ones, so either 32-bit word is the mask), their low words gathered into one
+     * int vector, then {@code dst = (src * scale) & mask}.
+     */
+    private static void dropoutChunk(float[] src, float[] dst, int j, long key, long counter, long threshold,
+                                     float scale) {
+        LongVector gamma = LongVector.broadcast(LONGS, SplitMix64.GAMMA);
+        LongVector keys = LongVector.broadcast(LONGS, key);
+        LongVector steps = LongVector.fromArray(LONGS, COUNTER_STEPS, 0);
+        LongVector z = steps.add(LongVector.broadcast(LONGS, counter)).mul(gamma).add(keys);
+        LongVector w = steps.add(LongVector.broadcast(LONGS, counter + L / 2)).mul(gamma).add(keys);
+        LongVector m1 = LongVector.broadcast(LONGS, SplitMix64.MIX_1);
+        LongVector m2 = LongVector.broadcast(LONGS, SplitMix64.MIX_2);
+        LongVector t = LongVector.broadcast(LONGS, threshold);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(m1);
+        w = w.lanewise(VectorOperators.XOR, w.lanewise(VectorOperators.LSHR, 30)).mul(m1);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(m2);
+        w = w.lanewise(VectorOperators.XOR, w.lanewise(VectorOperators.LSHR, 27)).mul(m2);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+        w = w.lanewise(VectorOperators.XOR, w.lanewise(VectorOperators.LSHR, 31));
+        IntVector low = z.lanewise(VectorOperators.LSHR, 11).sub(t).lanewise(VectorOperators.ASHR, 63)
+                .reinterpretAsInts().rearrange(LOW_WORDS);
+        IntVector high = w.lanewise(VectorOperators.LSHR, 11).sub(t).lanewise(VectorOperators.ASHR, 63)
+                .reinterpretAsInts().rearrange(LOW_WORDS);
+        IntVector keep = low.blend(high, UPPER_HALF);
+        FloatVector.fromArray(S, src, j).lanewise(MUL, FloatVector.broadcast(S, scale)).reinterpretAsInts()
+                .lanewise(VectorOperators.AND, keep).reinterpretAsFloats().intoArray(dst, j);
     }
 
     @Override

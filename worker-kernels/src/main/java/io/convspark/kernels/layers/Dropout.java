@@ -1,5 +1,6 @@
 package io.convspark.kernels.layers;
 
+import io.convspark.kernels.compute.ElementwiseKernels;
 import io.convspark.kernels.random.SplitMix64;
 import io.convspark.kernels.tensor.Shape;
 import io.convspark.kernels.tensor.Tensor;
@@ -81,19 +82,15 @@ public final class Dropout extends Layer {
         long firstSample = ctx.sampleOffset();
         long threshold = keepThreshold;
         float k = scale;
+        ElementwiseKernels kernels = ElementwiseKernels.get();
         ctx.executor().parallelFor(total, 16_384, (slot, from, to) -> {
             int j = from;
             while (j < to) {
                 int n = j / sampleSize;
-                int i = j - n * sampleSize;
                 int end = Math.min(to, (n + 1) * sampleSize);
-                long key = SplitMix64.key(seed, step, firstSample + n);
-                for (; j < end; j++, i++) {
-                    // branch-free SplitMix64.bernoulli: all ones where (bits >>> 11) < threshold, else 0
-                    // (both are below 2^53, so the difference's sign is the comparison); dropped values are +0
-                    int keep = (int) (((SplitMix64.bits(key, i) >>> 11) - threshold) >> 63);
-                    d[j] = Float.intBitsToFloat(Float.floatToRawIntBits(s[j] * k) & keep);
-                }
+                kernels.dropout(s, d, j, end, SplitMix64.key(seed, step, firstSample + n), j - n * sampleSize,
+                        threshold, k);
+                j = end;
             }
         });
     }

@@ -28,10 +28,14 @@ public final class SplitMix64 {
     private SplitMix64() {
     }
 
+    /** The multipliers of {@link #mix}, for vectorized copies of it. */
+    public static final long MIX_1 = 0xBF58476D1CE4E5B9L;
+    public static final long MIX_2 = 0x94D049BB133111EBL;
+
     /** SplitMix64's output function (Stafford's variant 13): a bijective avalanche mix of 64 bits. */
     public static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * MIX_1;
+        z = (z ^ (z >>> 27)) * MIX_2;
         return z ^ (z >>> 31);
     }
 

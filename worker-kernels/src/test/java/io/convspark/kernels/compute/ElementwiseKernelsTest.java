@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link VectorElementwiseKernels} against the scalar reference {@link ScalarElementwiseKernels}, on
  * slices with odd offsets and lengths (vector body plus scalar tail) and data with the awkward values:
- * zeros of both signs, ties, NaN, infinities. Bit-equal except {@code elu} (vector expm1: within
+ * zeros of both signs, ties, NaN, infinities. Bit-equal (dropout too: the same masks) except {@code elu} (vector expm1: within
  * 2 ulp) and {@code sum} (reassociated: within the rounding bound).
  */
 class ElementwiseKernelsTest {
@@ -44,6 +44,27 @@ class ElementwiseKernelsTest {
             scalar.reluBackward(a, ga, s[0], s[1]);
             vector.reluBackward(a, gb, s[0], s[1]);
             assertArrayEquals(ga, gb);
+        }
+    }
+
+    @Test
+    void dropoutMasksBitEqualAtAnyOffsetsAndCounters() {
+        Random rnd = new Random(4);
+        long[] thresholds = {0L, 1L << 52, (long) (0.7 * (1L << 53)), (1L << 53) - 1, 1L << 53};
+        for (int[] s : SLICES) {
+            for (long threshold : thresholds) {
+                float[] x = awkward(rnd, s[1] + 9);
+                float[] a = new float[x.length];
+                float[] b = new float[x.length];
+                long key = rnd.nextLong();
+                long counter = rnd.nextInt(1000);
+                scalar.dropout(x, a, s[0], s[1], key, counter, threshold, 1.25f);
+                vector.dropout(x, b, s[0], s[1], key, counter, threshold, 1.25f);
+                for (int i = 0; i < x.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]),
+                            "dropout [" + i + "] of slice " + s[0] + ".." + s[1] + ", threshold " + threshold);
+                }
+            }
         }
     }
 
