@@ -34,6 +34,19 @@ public interface ElementwiseKernels {
      */
     void dropout(float[] src, float[] dst, int from, int to, long key, long counter, long threshold, float scale);
 
+    /**
+     * {@code sum_i a[off + i]}, {@code i < len}, as a double: the per-channel reductions of
+     * BatchNormalization. The reference accumulates in double; faster paths may add blocks of a few
+     * hundred values in float first (relative error about 1e-6).
+     */
+    double sumToDouble(float[] a, int off, int len);
+
+    /** {@code sum_i (x[off + i] - mu)^2}, {@code i < len}, as a double (accumulated as in {@link #sumToDouble}). */
+    double squaredDeviations(float[] x, int off, int len, float mu);
+
+    /** {@code sum_i dy[off + i] * (x[off + i] - mu)}, {@code i < len}, as a double (accumulated as in {@link #sumToDouble}). */
+    double centeredDot(float[] dy, float[] x, int off, int len, float mu);
+
     /** {@code sum of a[from, to)} (the reduction order is the implementation's). */
     float sum(float[] a, int from, int to);
 

@@ -90,4 +90,70 @@ public final class ScalarElementwiseKernels implements ElementwiseKernels {
         y[o] = max;
         argmax[o] = best;
     }
+
+    // BatchNormalization's per-channel reductions accumulate in double over four interleaved partial sums
+    // (i mod 4), added in a fixed order: four independent add chains instead of one, so they run at
+    // the adder's throughput rather than its latency, with the same result on every run.
+
+    @Override
+    public double sumToDouble(float[] a, int off, int len) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 4 <= len; i += 4) {
+            s0 += a[off + i];
+            s1 += a[off + i + 1];
+            s2 += a[off + i + 2];
+            s3 += a[off + i + 3];
+        }
+        for (; i < len; i++) {
+            s0 += a[off + i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public double squaredDeviations(float[] x, int off, int len, float mu) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 4 <= len; i += 4) {
+            double d0 = x[off + i] - mu;
+            double d1 = x[off + i + 1] - mu;
+            double d2 = x[off + i + 2] - mu;
+            double d3 = x[off + i + 3] - mu;
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; i < len; i++) {
+            double d = x[off + i] - mu;
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public double centeredDot(float[] dy, float[] x, int off, int len, float mu) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 4 <= len; i += 4) {
+            s0 += (double) dy[off + i] * (x[off + i] - mu);
+            s1 += (double) dy[off + i + 1] * (x[off + i + 1] - mu);
+            s2 += (double) dy[off + i + 2] * (x[off + i + 2] - mu);
+            s3 += (double) dy[off + i + 3] * (x[off + i + 3] - mu);
+        }
+        for (; i < len; i++) {
+            s0 += (double) dy[off + i] * (x[off + i] - mu);
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
 }

@@ -1,5 +1,6 @@
 package io.convspark.kernels.layers;
 
+import io.convspark.kernels.compute.ElementwiseKernels;
 import io.convspark.kernels.init.Initializers;
 import io.convspark.kernels.tensor.Shape;
 import io.convspark.kernels.tensor.Tensor;
@@ -56,6 +57,7 @@ public final class BatchNormalization extends Layer {
     /** Values per channel and sample below which an activation is not fused (the per-plane calls would cost more than a pass). */
     private static final int MIN_FUSED_PLANE = 16;
 
+    private final ElementwiseKernels kernels = ElementwiseKernels.get();
     private final float momentum;
     private final float epsilon;
     private final boolean center;
@@ -223,14 +225,14 @@ public final class BatchNormalization extends Layer {
         Arrays.fill(sum, c0, c1, 0.0);
         for (int s = 0; s < n; s++) {
             for (int c = c0; c < c1; c++) {
-                sum[c] += sumOf(x, s * sampleSize + c * inner, inner);
+                sum[c] += kernels.sumToDouble(x, s * sampleSize + c * inner, inner);
             }
         }
         // var_c = (1/m) sum_{n,i} (x[n, c, i] - mu_c)^2   (biased)
         Arrays.fill(sumOfProducts, c0, c1, 0.0);
         for (int s = 0; s < n; s++) {
             for (int c = c0; c < c1; c++) {
-                sumOfProducts[c] += squaredDeviations(x, s * sampleSize + c * inner, inner, sum[c] * invM);
+                sumOfProducts[c] += kernels.squaredDeviations(x, s * sampleSize + c * inner, inner, (float) (sum[c] * invM));
             }
         }
         float[] mm = movingMean.values();
@@ -321,8 +323,8 @@ public final class BatchNormalization extends Layer {
                 if (activated) {
                     activation.derive(y, dy, off, off + inner);
                 }
-                sum[c] += sumOf(dy, off, inner);
-                sumOfProducts[c] += centeredDot(dy, x, off, inner, mean[c]);
+                sum[c] += kernels.sumToDouble(dy, off, inner);
+                sumOfProducts[c] += kernels.centeredDot(dy, x, off, inner, mean[c]);
             }
         }
         for (int c = c0; c < c1; c++) {
@@ -376,72 +378,6 @@ public final class BatchNormalization extends Layer {
                 }
             }
         }
-    }
-
-    // The per-channel reductions below accumulate in double over four interleaved partial sums
-    // (i mod 4), added in a fixed order: four independent add chains instead of one, so they run at
-    // the adder's throughput rather than its latency, with the same result on every run.
-
-    /** {@code sum_i a[off + i]}, i < len. */
-    static double sumOf(float[] a, int off, int len) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 4 <= len; i += 4) {
-            s0 += a[off + i];
-            s1 += a[off + i + 1];
-            s2 += a[off + i + 2];
-            s3 += a[off + i + 3];
-        }
-        for (; i < len; i++) {
-            s0 += a[off + i];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** {@code sum_i (x[off + i] - mu)^2}, i < len. */
-    static double squaredDeviations(float[] x, int off, int len, double mu) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 4 <= len; i += 4) {
-            double d0 = x[off + i] - mu;
-            double d1 = x[off + i + 1] - mu;
-            double d2 = x[off + i + 2] - mu;
-            double d3 = x[off + i + 3] - mu;
-            s0 += d0 * d0;
-            s1 += d1 * d1;
-            s2 += d2 * d2;
-            s3 += d3 * d3;
-        }
-        for (; i < len; i++) {
-            double d = x[off + i] - mu;
-            s0 += d * d;
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** {@code sum_i dy[off + i] * (x[off + i] - mu)}, i < len, with the difference taken in float. */
-    static double centeredDot(float[] dy, float[] x, int off, int len, float mu) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 4 <= len; i += 4) {
-            s0 += (double) dy[off + i] * (x[off + i] - mu);
-            s1 += (double) dy[off + i + 1] * (x[off + i + 1] - mu);
-            s2 += (double) dy[off + i + 2] * (x[off + i + 2] - mu);
-            s3 += (double) dy[off + i + 3] * (x[off + i + 3] - mu);
-        }
-        for (; i < len; i++) {
-            s0 += (double) dy[off + i] * (x[off + i] - mu);
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     /** Channels per slot so that each slot reduces at least {@link #MIN_SLOT_WORK} values. */

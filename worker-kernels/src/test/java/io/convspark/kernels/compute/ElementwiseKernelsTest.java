@@ -48,6 +48,55 @@ class ElementwiseKernelsTest {
     }
 
     @Test
+    void batchNormalizationReductionsAgreeWithTheDoubleReference() {
+        Random rnd = new Random(6);
+        for (int len : new int[] {0, 1, 7, 31, 33, 64, 100, 676, 1024, 4099, 60_000}) {
+            int off = rnd.nextInt(5);
+            float[] x = new float[off + len];
+            float[] dy = new float[off + len];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (3 + 2 * rnd.nextGaussian());
+                dy[i] = (float) rnd.nextGaussian();
+            }
+            float mu = 3.1f;
+            double[][] pairs = {
+                {scalar.sumToDouble(x, off, len), vector.sumToDouble(x, off, len), absSum(x, off, len, 0f)},
+                {scalar.squaredDeviations(x, off, len, mu), vector.squaredDeviations(x, off, len, mu),
+                        squares(x, off, len, mu)},
+                {scalar.centeredDot(dy, x, off, len, mu), vector.centeredDot(dy, x, off, len, mu),
+                        absDot(dy, x, off, len, mu)}};
+            for (double[] p : pairs) {
+                // float blocks of at most 512 values: within 1e-6 of the sum of magnitudes
+                assertEquals(p[0], p[1], 1e-6 * p[2] + 1e-30, "length " + len);
+            }
+        }
+    }
+
+    private static double absSum(float[] a, int off, int len, float mu) {
+        double s = 0;
+        for (int i = off; i < off + len; i++) {
+            s += Math.abs(a[i] - mu);
+        }
+        return s;
+    }
+
+    private static double squares(float[] a, int off, int len, float mu) {
+        double s = 0;
+        for (int i = off; i < off + len; i++) {
+            s += (a[i] - mu) * (a[i] - mu);
+        }
+        return s;
+    }
+
+    private static double absDot(float[] dy, float[] x, int off, int len, float mu) {
+        double s = 0;
+        for (int i = off; i < off + len; i++) {
+            s += Math.abs(dy[i] * (x[i] - mu));
+        }
+        return s;
+    }
+
+    @Test
     void dropoutMasksBitEqualAtAnyOffsetsAndCounters() {
         Random rnd = new Random(4);
         long[] thresholds = {0L, 1L << 52, (long) (0.7 * (1L << 53)), (1L << 53) - 1, 1L << 53};
