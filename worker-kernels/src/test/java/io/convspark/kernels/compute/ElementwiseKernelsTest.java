@@ -118,6 +118,27 @@ class ElementwiseKernelsTest {
     }
 
     @Test
+    void eluWithinTwoUlpAcrossTheNegativeFloats() {
+        // every 9973rd float from -0 down to -100, and the same for alpha 0.3
+        int from = Float.floatToRawIntBits(-0f);
+        int to = Float.floatToRawIntBits(-100f);
+        int n = (to - from) / 9973 + 1;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = Float.intBitsToFloat(from + i * 9973);
+        }
+        for (float alpha : new float[] {1f, 0.3f}) {
+            float[] a = x.clone();
+            float[] b = x.clone();
+            scalar.elu(a, 0, n, alpha);
+            vector.elu(b, 0, n, alpha);
+            for (int i = 0; i < n; i++) {
+                assertEquals(a[i], b[i], 2 * Math.ulp(a[i]) + 1e-30f, "elu(" + x[i] + "), alpha " + alpha);
+            }
+        }
+    }
+
+    @Test
     void eluWithinTwoUlpAndDerivativeBitEqual() {
         Random rnd = new Random(2);
         for (float alpha : new float[] {1f, 0.3f}) {
