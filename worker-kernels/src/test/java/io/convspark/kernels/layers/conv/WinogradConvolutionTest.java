@@ -50,6 +50,8 @@ class WinogradConvolutionTest {
         new Case("1x1 plane same", 2, 3, 2, 1, 1, Padding.SAME),
         new Case("2x5 plane same", 2, 2, 3, 2, 5, Padding.SAME),
         new Case("32x32 same, several groups per slot", 5, 3, 4, 32, 32, Padding.SAME),
+        new Case("35 wide valid: rows of 17 tiles (vector split, overlapping last vector)", 2, 3, 2, 6, 35, Padding.VALID),
+        new Case("40 wide, asymmetric padding: rows of 21 tiles", 2, 2, 3, 5, 40, Padding.explicit(2, 1, 0, 3)),
     };
 
     /** Forward output, input gradient, kernel gradient, bias gradient. */
