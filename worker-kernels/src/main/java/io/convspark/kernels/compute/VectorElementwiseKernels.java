@@ -121,14 +121,33 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         return Math.min(BLOCK, (len - i) / (2 * L) * (2 * L));
     }
 
-    @Override
-    public double sumToDouble(float[] a, int off, int len) {
+    private static final int SUM = 0;
+    private static final int SQUARED_DEVIATIONS = 1;
+    private static final int CENTERED_DOT = 2;
+
+    /**
+     * The reduction {@code op} of {@code [off, off + len)}: blocks of whole vector pairs in float lanes,
+     * each block's sum added in double, and the tail by the scalar reference.
+     */
+    private static double reduceInBlocks(int op, float[] x, float[] dy, int off, int len, float mu) {
         double total = 0;
         int i = 0;
         for (int n = block(0, len); n > 0; i += n, n = block(i, len)) {
-            total += blockSum(a, off + i, n);
+            int o = off + i;
+            total += op == SUM ? blockSum(x, o, n)
+                    : op == SQUARED_DEVIATIONS ? blockSquaredDeviations(x, o, n, mu)
+                    : blockCenteredDot(dy, x, o, n, mu);
         }
-        return total + TAIL.sumToDouble(a, off + i, len - i);
+        int o = off + i;
+        int rest = len - i;
+        return total + (op == SUM ? TAIL.sumToDouble(x, o, rest)
+                : op == SQUARED_DEVIATIONS ? TAIL.squaredDeviations(x, o, rest, mu)
+                : TAIL.centeredDot(dy, x, o, rest, mu));
+    }
+
+    @Override
+    public double sumToDouble(float[] a, int off, int len) {
+        return reduceInBlocks(SUM, a, null, off, len, 0f);
     }
 
     private static float blockSum(float[] a, int off, int n) {
@@ -143,12 +162,7 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
 
     @Override
     public double squaredDeviations(float[] x, int off, int len, float mu) {
-        double total = 0;
-        int i = 0;
-        for (int n = block(0, len); n > 0; i += n, n = block(i, len)) {
-            total += blockSquaredDeviations(x, off + i, n, mu);
-        }
-        return total + TAIL.squaredDeviations(x, off + i, len - i, mu);
+        return reduceInBlocks(SQUARED_DEVIATIONS, x, null, off, len, mu);
     }
 
     private static float blockSquaredDeviations(float[] x, int off, int n, float mu) {
@@ -166,12 +180,7 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
 
     @Override
     public double centeredDot(float[] dy, float[] x, int off, int len, float mu) {
-        double total = 0;
-        int i = 0;
-        for (int n = block(0, len); n > 0; i += n, n = block(i, len)) {
-            total += blockCenteredDot(dy, x, off + i, n, mu);
-        }
-        return total + TAIL.centeredDot(dy, x, off + i, len - i, mu);
+        return reduceInBlocks(CENTERED_DOT, x, dy, off, len, mu);
     }
 
     private static float blockCenteredDot(float[] dy, float[] x, int off, int n, float mu) {

@@ -43,9 +43,10 @@ import java.util.List;
  *
  * <p><b>Fused activation</b>: when an element-wise activation layer alone consumes this layer's
  * output (Conv2D, BatchNormalization, ELU), the model fuses it ({@link #fuseActivation}): forward
- * applies it to each plane right after normalizing it, and backward first turns the gradient it
- * receives into the gradient before the activation ({@code dy *= f'}, through the output), plane by
- * plane, while the plane is in cache. That saves the activation layer's passes over memory.
+ * applies it to each sample's channels right after normalizing them, and backward first turns the
+ * gradient it receives into the gradient before the activation ({@code dy *= f'}, through the
+ * output), plane by plane, right before the plane's sums. That saves the activation layer's own
+ * passes over memory.
  */
 public final class BatchNormalization extends Layer {
     /** Keras' default momentum of the moving statistics. */
@@ -54,7 +55,7 @@ public final class BatchNormalization extends Layer {
     public static final float DEFAULT_EPSILON = 1e-3f;
     /** Each slot gets at least this many values to reduce, so small layers stay on one thread. */
     private static final int MIN_SLOT_WORK = 16_384;
-    /** Values per channel and sample below which an activation is not fused (the per-plane calls would cost more than a pass). */
+    /** Values per channel and sample below which an activation is not fused (backward's per-plane calls would cost more than a pass). */
     private static final int MIN_FUSED_PLANE = 16;
 
     private final ElementwiseKernels kernels = ElementwiseKernels.get();
@@ -174,7 +175,7 @@ public final class BatchNormalization extends Layer {
         return in;
     }
 
-    /** Element-wise activations on image inputs: the activation then runs on each plane while it is in cache. */
+    /** Element-wise activations on image inputs (planes of at least {@link #MIN_FUSED_PLANE} values), if none is fused yet. */
     @Override
     public boolean canFuseActivation(Activation a) {
         return a.isElementwise() && !a.isLinear() && activation.isLinear() && inner >= MIN_FUSED_PLANE;
