@@ -39,6 +39,12 @@ public final class ImageDecoder implements Serializable {
         }
     }
 
+    /**
+     * Whether PNG files of the common kinds are decoded by {@link PngDecoder} rather than ImageIO (same pixels,
+     * tested bit for bit); {@code -Dconvspark.png=imageio} sends every PNG to ImageIO.
+     */
+    static final boolean FAST_PNG = !"imageio".equals(System.getProperty("convspark.png", "fast"));
+
     private static final int CV_8UC1 = 0;
     private static final int CV_8UC3 = 16;
     private static final int CV_8UC4 = 24;
@@ -167,6 +173,25 @@ public final class ImageDecoder implements Serializable {
             }
             return new PixelPlanes(bytes, channels, height, width);
         }
+        if (FAST_PNG && PngDecoder.isPng(bytes)) {
+            try {
+                PixelPlanes planes = PngDecoder.decode(bytes);
+                if (planes != null) {
+                    return planes;
+                }
+            } catch (InvalidImageException fastPathError) {
+                // ImageIO may be more lenient; if it fails too, the fast path's reason is the more precise one
+                try {
+                    return readWithImageIo(bytes);
+                } catch (InvalidImageException imageIoError) {
+                    throw fastPathError;
+                }
+            }
+        }
+        return readWithImageIo(bytes);
+    }
+
+    private static PixelPlanes readWithImageIo(byte[] bytes) throws InvalidImageException {
         BufferedImage img;
         try {
             // an in-memory stream: ImageIO.read(InputStream) would cache every image in a temporary file

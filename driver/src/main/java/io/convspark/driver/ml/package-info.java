@@ -8,7 +8,8 @@
  * ({@link io.convspark.driver.ml.ImageColumn}): Spark's image data source struct, binary columns of
  * encoded PNG/JPEG ({@code binaryFile}, Parquet) or of raw uint8 pixels, and numeric arrays or ML vectors
  * of pixel intensities. {@link io.convspark.driver.ml.ImageDecoder} turns each into the model's uint8
- * CHW layout, refusing another size or channel count unless a resize or colour conversion is configured;
+ * CHW layout (PNGs of 8-bit grey, RGB or RGBA through {@link io.convspark.driver.ml.PngDecoder}, other
+ * files through ImageIO), refusing another size or channel count unless a resize or colour conversion is configured;
  * unreadable images fail the job, are skipped and counted, or are kept with an error message
  * ({@code handleInvalid}).
  */
