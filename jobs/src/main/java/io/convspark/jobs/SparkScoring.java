@@ -152,11 +152,26 @@ final class SparkScoring {
     }
 
     /**
+     * A folder of at least this many files per task is split by file count (see {@link #sizeSplits}); fewer,
+     * larger files (Parquet) by bytes.
+     */
+    static final int FILES_PER_TASK_TO_SPLIT_BY_COUNT = 16;
+    /** The cost of opening a file, in average file lengths, when splitting by file count. */
+    static final int OPEN_COST_BY_COUNT = 16;
+
+    /**
      * Sizes the file splits so the input becomes about {@code tasks} equal partitions: Spark's defaults (128 MB
      * splits, a 4 MB cost per file) make a few unequal tasks of a Parquet file and hundreds of tiny ones of a
      * folder of small PNGs.
+     *
+     * <p>A folder of many image files is split into equal numbers of files rather than bytes: every image costs
+     * about the same to score (the network's forward pass on the model's input size), whatever its file size,
+     * and Spark fills the first partitions with the largest files. Split by bytes, 10,000 MNIST PNGs made 8
+     * partitions of 1,127 to 1,470 images, and the last task ran alone for ~10% of each pass. The open cost is
+     * set to {@value #OPEN_COST_BY_COUNT} average file lengths, which leaves the lengths a small share of each
+     * file's cost.
      */
-    private static void sizeSplits(SparkSession spark, String input, int tasks) throws IOException {
+    static void sizeSplits(SparkSession spark, String input, int tasks) throws IOException {
         Path p = new Path(input);
         FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
         if (!fs.exists(p)) {
@@ -164,7 +179,8 @@ final class SparkScoring {
         }
         org.apache.hadoop.fs.ContentSummary summary = fs.getContentSummary(p);
         long files = Math.max(1, summary.getFileCount());
-        long openCost = Math.max(1, summary.getLength() / files);
+        boolean byCount = files >= (long) FILES_PER_TASK_TO_SPLIT_BY_COUNT * tasks;
+        long openCost = Math.max(1, summary.getLength() / files) * (byCount ? OPEN_COST_BY_COUNT : 1);
         long perTask = (summary.getLength() + files * openCost) / tasks + 1;
         spark.conf().set("spark.sql.files.openCostInBytes", openCost);
         spark.conf().set("spark.sql.files.maxPartitionBytes", Math.max(perTask, openCost));

@@ -147,4 +147,32 @@ class PredictScoringTest {
         assertEquals(2, badFormat.code());
         assertTrue(badFormat.err().contains("--format: expected png or parquet"), badFormat.err());
     }
+
+    @Test
+    void foldersOfManySmallFilesSplitIntoEqualCountsOfFiles() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("sizes"));
+        for (int i = 0; i < 160; i++) { // 100 to 999 bytes: split by bytes, the partitions' counts would differ by half
+            Files.write(dir.resolve(String.format("%04d.bin", i)), new byte[100 + (i * 37) % 900]);
+        }
+        SparkSession spark = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1").getOrCreate();
+        try {
+            SparkScoring.sizeSplits(spark, dir.toString(), 8);
+            List<Integer> counts = spark.read().format("binaryFile").load(dir.toString()).javaRDD()
+                    .mapPartitions(rows -> {
+                        int n = 0;
+                        for (; rows.hasNext(); rows.next()) {
+                            n++;
+                        }
+                        return List.of(n).iterator();
+                    }).collect();
+            assertEquals(160, counts.stream().mapToInt(Integer::intValue).sum(), counts.toString());
+            assertTrue(counts.size() >= 7 && counts.size() <= 9, counts.toString());
+            // the longest task decides a pass: no partition more than 10% above the mean of 20 files
+            int max = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
+            assertTrue(max <= 22, "files per partition " + counts);
+        } finally {
+            spark.stop();
+        }
+    }
 }
