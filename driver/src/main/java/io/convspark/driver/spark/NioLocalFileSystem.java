@@ -1,11 +1,15 @@
 package io.convspark.driver.spark;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
+import org.apache.hadoop.fs.BufferedFSInputStream;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
@@ -21,6 +25,9 @@ import org.apache.hadoop.fs.permission.FsPermission;
  *       directory and file it creates with a permission: a Parquet write of 8 tasks forked about 19 processes,
  *       10-30 ms each, on the tasks' own threads. Permissions with a sticky bit, which {@code java.nio} cannot
  *       set, and file systems without POSIX attributes still go through Hadoop's way;</li>
+ *   <li>a regular file is read through one {@link FileChannel} ({@link LocalChannelInputStream}), without the
+ *       {@code FileInputStream} cleaner and per-stream IOStatistics of Hadoop's local stream: about 18 us less
+ *       per small file (other files, and files that cannot be opened, go through Hadoop's way);</li>
  *   <li>a file is read through a buffer no larger than the file. Spark sets {@code io.file.buffer.size} to
  *       64 KiB, and every stream allocates and zeroes its buffer when opened: 650 MB of garbage for 10,000
  *       MNIST PNGs of about 300 bytes each.</li>
@@ -32,8 +39,21 @@ public class NioLocalFileSystem extends RawLocalFileSystem {
 
     @Override
     public FSDataInputStream open(Path f, int bufferSize) throws IOException {
-        long length = pathToFile(f).length(); // 0 when it cannot be read: Hadoop's open then names the error
-        return super.open(f, (int) Math.max(MIN_BUFFER, Math.min(bufferSize, length)));
+        java.nio.file.Path file = pathToFile(f).toPath();
+        BasicFileAttributes attributes;
+        FileChannel channel;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                return super.open(f, bufferSize); // Hadoop names the error (a directory) or opens the device
+            }
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (IOException | UnsupportedOperationException e) {
+            return super.open(f, bufferSize); // missing or unreadable: Hadoop's open throws its usual exception
+        }
+        int buffer = (int) Math.max(MIN_BUFFER, Math.min(bufferSize, attributes.size()));
+        return new FSDataInputStream(new BufferedFSInputStream(new LocalChannelInputStream(channel, statistics),
+                buffer));
     }
 
     @Override

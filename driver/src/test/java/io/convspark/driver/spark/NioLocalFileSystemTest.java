@@ -70,4 +70,35 @@ class NioLocalFileSystemTest {
         FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> fs.open(missing));
         assertTrue(e.getMessage().contains("missing.png"), e.getMessage());
     }
+
+    @Test
+    void streamsSeekReadAtPositionsAndCountTheBytesRead() throws Exception {
+        FileSystem fs = fileSystem();
+        byte[] bytes = new byte[5000];
+        new Random(9).nextBytes(bytes);
+        java.nio.file.Path f = tmp.resolve("s.bin");
+        Files.write(f, bytes);
+        Path path = new Path(f.toUri());
+        FileSystem.Statistics stats = FileSystem.getStatistics("file", NioLocalFileSystem.class);
+        long before = stats.getBytesRead();
+        try (FSDataInputStream in = fs.open(path, 1024)) {
+            assertEquals(bytes[0] & 0xFF, in.read());
+            in.seek(4000);
+            assertEquals(4000, in.getPos());
+            byte[] tail = in.readAllBytes();
+            assertArrayEquals(java.util.Arrays.copyOfRange(bytes, 4000, 5000), tail);
+            assertEquals(-1, in.read());
+            byte[] middle = new byte[300];
+            in.readFully(1234, middle);
+            assertArrayEquals(java.util.Arrays.copyOfRange(bytes, 1234, 1534), middle);
+            assertEquals(5000, in.getPos(), "a positioned read leaves the position");
+            in.seek(10);
+            assertEquals(4990, in.available());
+            assertThrows(java.io.EOFException.class, () -> in.seek(-1));
+            assertThrows(java.io.EOFException.class, () -> in.readFully(4900, new byte[200]));
+        }
+        assertTrue(stats.getBytesRead() - before >= 1 + 1000 + 300, "bytes read " + (stats.getBytesRead() - before));
+        Path dir = new Path(tmp.toUri());
+        assertThrows(java.io.IOException.class, () -> fs.open(dir).read());
+    }
 }
