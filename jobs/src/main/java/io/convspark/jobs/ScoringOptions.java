@@ -39,8 +39,9 @@ final class ScoringOptions {
     @Option(names = "--top-k", defaultValue = "0", description = "Also write the K most probable classes (default: ${DEFAULT-VALUE})")
     int topK;
 
-    @Option(names = "--tasks-per-core", defaultValue = "4", description = "Scoring tasks per core: more show finer "
-            + "progress, fewer cost less start-up (default: ${DEFAULT-VALUE})")
+    @Option(names = "--tasks-per-core", defaultValue = "2", description = "Scoring tasks per core: more show finer "
+            + "progress and balance uneven cores, fewer cost less start-up (a Parquet writer and commit each; "
+            + "default: ${DEFAULT-VALUE})")
     int tasksPerCore;
 
     @Option(names = "--repeat", defaultValue = "1", description = "Score the input this many times in one Spark "

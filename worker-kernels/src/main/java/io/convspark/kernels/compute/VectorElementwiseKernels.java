@@ -73,41 +73,43 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
     @Override
     public void dropout(float[] src, float[] dst, int from, int to, long key, long counter, long threshold,
                         float scale) {
+        int[] keep = DROPOUT_KEEP.get();
         int j = from;
         for (int end = to - L; j <= end; j += L, counter += L) {
-            dropoutChunk(src, dst, j, key, counter, threshold, scale);
+            // three small methods per chunk, handing over through an int array: C2 compiles a method's
+            // vector operations only within its node budget (one method of all three ran as slow Java
+            // in a training JVM, 4 ns per value)
+            keepWords(key, counter, threshold, keep, 0);
+            keepWords(key, counter + L / 2, threshold, keep, L);
+            applyKeep(src, dst, j, scale, keep);
         }
         TAIL.dropout(src, dst, j, to, key, counter, threshold, scale);
     }
 
+    /** Per-thread keep words of one dropout chunk: two rows of L ints, the first half of each used. */
+    private static final ThreadLocal<int[]> DROPOUT_KEEP = ThreadLocal.withInitial(() -> new int[2 * L]);
+
     /**
-     * Dropout of {@code src[j..j+L)}: the keep masks of two half-chunks of SplitMix64 draws (long
-     * lanes; 0 or all ones, so either 32-bit word is the mask), their low words gathered into one
-     * int vector, then {@code dst = (src * scale) & mask}.
+     * The keep masks of the L/2 SplitMix64 draws from {@code counter} (long lanes: 0 or all ones, so
+     * either 32-bit word is the mask), their low words to {@code keep[o .. o + L/2)}.
      */
-    private static void dropoutChunk(float[] src, float[] dst, int j, long key, long counter, long threshold,
-                                     float scale) {
-        LongVector gamma = LongVector.broadcast(LONGS, SplitMix64.GAMMA);
-        LongVector keys = LongVector.broadcast(LONGS, key);
-        LongVector steps = LongVector.fromArray(LONGS, COUNTER_STEPS, 0);
-        LongVector z = steps.add(LongVector.broadcast(LONGS, counter)).mul(gamma).add(keys);
-        LongVector w = steps.add(LongVector.broadcast(LONGS, counter + L / 2)).mul(gamma).add(keys);
-        LongVector m1 = LongVector.broadcast(LONGS, SplitMix64.MIX_1);
-        LongVector m2 = LongVector.broadcast(LONGS, SplitMix64.MIX_2);
-        LongVector t = LongVector.broadcast(LONGS, threshold);
-        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(m1);
-        w = w.lanewise(VectorOperators.XOR, w.lanewise(VectorOperators.LSHR, 30)).mul(m1);
-        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(m2);
-        w = w.lanewise(VectorOperators.XOR, w.lanewise(VectorOperators.LSHR, 27)).mul(m2);
+    private static void keepWords(long key, long counter, long threshold, int[] keep, int o) {
+        LongVector z = LongVector.fromArray(LONGS, COUNTER_STEPS, 0).add(LongVector.broadcast(LONGS, counter))
+                .mul(LongVector.broadcast(LONGS, SplitMix64.GAMMA)).add(LongVector.broadcast(LONGS, key));
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30))
+                .mul(LongVector.broadcast(LONGS, SplitMix64.MIX_1));
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27))
+                .mul(LongVector.broadcast(LONGS, SplitMix64.MIX_2));
         z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-        w = w.lanewise(VectorOperators.XOR, w.lanewise(VectorOperators.LSHR, 31));
-        IntVector low = z.lanewise(VectorOperators.LSHR, 11).sub(t).lanewise(VectorOperators.ASHR, 63)
-                .reinterpretAsInts().rearrange(LOW_WORDS);
-        IntVector high = w.lanewise(VectorOperators.LSHR, 11).sub(t).lanewise(VectorOperators.ASHR, 63)
-                .reinterpretAsInts().rearrange(LOW_WORDS);
-        IntVector keep = low.blend(high, UPPER_HALF);
+        z.lanewise(VectorOperators.LSHR, 11).sub(LongVector.broadcast(LONGS, threshold))
+                .lanewise(VectorOperators.ASHR, 63).reinterpretAsInts().rearrange(LOW_WORDS).intoArray(keep, o);
+    }
+
+    /** {@code dst[j..j+L) = (src * scale) & keep}, the first half of the lanes' words from row 0, the second from row 1. */
+    private static void applyKeep(float[] src, float[] dst, int j, float scale, int[] keep) {
+        IntVector mask = IntVector.fromArray(I, keep, 0).blend(IntVector.fromArray(I, keep, L), UPPER_HALF);
         FloatVector.fromArray(S, src, j).lanewise(MUL, FloatVector.broadcast(S, scale)).reinterpretAsInts()
-                .lanewise(VectorOperators.AND, keep).reinterpretAsFloats().intoArray(dst, j);
+                .lanewise(VectorOperators.AND, mask).reinterpretAsFloats().intoArray(dst, j);
     }
 
     /**
