@@ -59,7 +59,8 @@ public interface ElementwiseKernels {
      * ({@code 2 outH <= inH, 2 outW <= inW}):
      * {@code y[oh, ow] = max of x[2oh + i, 2ow + j], i, j in {0, 1}}, and {@code argmax[yBase + o]} =
      * the winner's index within the input plane. Ties: the first in row-major window order wins; a
-     * NaN wins (the last one), so it propagates.
+     * NaN wins (the last one), so it propagates. {@code argmax} may be null (inference: no backward
+     * pass will need it), and the values are then the same bits.
      */
     void maxPool2x2(float[] x, int xBase, int inW, float[] y, int[] argmax, int yBase, int outH, int outW);
 

@@ -88,7 +88,9 @@ public final class ScalarElementwiseKernels implements ElementwiseKernels {
             }
         }
         y[o] = max;
-        argmax[o] = best;
+        if (argmax != null) {
+            argmax[o] = best;
+        }
     }
 
     // BatchNormalization's per-channel reductions accumulate in double over four interleaved partial sums

@@ -299,8 +299,12 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
             // its node budget and boxes the vectors of the calls left (measured in a training JVM:
             // gigabytes of garbage and most of the pooling time)
             if (gatherCorners(x, xBase, inW, topLeft, k, corners)) {
-                maxPoolValues(corners, y, yBase + k, masks);
-                maxPoolArgmax(inW, topLeft, k, masks, argmax, yBase + k);
+                if (argmax == null) {
+                    maxPoolValuesOnly(corners, y, yBase + k);
+                } else {
+                    maxPoolValues(corners, y, yBase + k, masks);
+                    maxPoolArgmax(inW, topLeft, k, masks, argmax, yBase + k);
+                }
             } else {
                 for (int j = 0; j < L; j++) {
                     ScalarElementwiseKernels.maxPoolWindow2x2(x, xBase, inW, topLeft[k + j], y, argmax, yBase + k + j);
@@ -348,6 +352,17 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         zero.blend(one, bottom).reinterpretAsInts().intoArray(masks, 2 * L);
     }
 
+    /** The maxima of {@link #maxPoolValues} alone (the same selections, so the same bits, -0.0 against 0.0 included). */
+    private static void maxPoolValuesOnly(float[] corners, float[] y, int o) {
+        FloatVector a = FloatVector.fromArray(S, corners, 0);
+        FloatVector b = FloatVector.fromArray(S, corners, L);
+        FloatVector c = FloatVector.fromArray(S, corners, 2 * L);
+        FloatVector d = FloatVector.fromArray(S, corners, 3 * L);
+        FloatVector ab = a.blend(b, b.compare(VectorOperators.GT, a));
+        FloatVector cd = c.blend(d, d.compare(VectorOperators.GT, c));
+        ab.blend(cd, cd.compare(VectorOperators.GT, ab)).intoArray(y, o);
+    }
+
     /**
      * argmax[o ..] = the winning cell of each of the L windows of cells k.., from the 0/1 rows of
      * {@link #maxPoolValues}: {@code cell + right + bottom * (inW + rightBottom - right)}.
@@ -377,7 +392,9 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         int bottom = cd > ab ? 1 : 0;
         int best = q + bottom * inW + right + bottom * (rightBottom - right);
         y[o] = x[xBase + best];
-        argmax[o] = best;
+        if (argmax != null) {
+            argmax[o] = best;
+        }
     }
 
     /**

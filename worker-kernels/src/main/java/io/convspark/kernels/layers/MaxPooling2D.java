@@ -11,9 +11,10 @@ import io.convspark.kernels.tensor.Tensor;
  *   backward: dx[n,c,h,w]  = sum of dy[n,c,oh,ow] over the windows whose argmax is (h, w)
  * </pre>
  *
- * Forward records each window's argmax (index within its channel plane) in a workspace sized to the
- * output's capacity, so backward routes every gradient to exactly the winning input cell; backward
- * therefore expects the forward of the same step to have run just before. Padded cells ('same')
+ * Forward in training records each window's argmax (index within its channel plane) in a workspace
+ * sized to the output's capacity, so backward routes every gradient to exactly the winning input cell;
+ * backward therefore expects the forward of the same step to have run just before (after an inference
+ * forward, which records nothing, backward pools again to find the winners). Padded cells ('same')
  * never win. Ties: the first maximum in row-major window order wins. A NaN in a window wins, so it
  * propagates instead of being hidden. Parallel over (sample, channel) planes.
  *
@@ -21,6 +22,7 @@ import io.convspark.kernels.tensor.Tensor;
  */
 public final class MaxPooling2D extends Pooling2D {
     private int[] argmax = new int[0];
+    private boolean argmaxRecorded;   // by the last forward (training); backward records it otherwise
 
     public MaxPooling2D(String name, int poolH, int poolW, int strideH, int strideW, boolean samePadding) {
         super(name, poolH, poolW, strideH, strideW, samePadding);
@@ -43,13 +45,19 @@ public final class MaxPooling2D extends Pooling2D {
 
     @Override
     public void forward(Tensor[] inputs, Tensor output, StepContext ctx) {
-        float[] x = inputs[0].data();
-        float[] y = output.data();
+        // the argmax is only for backward: inference skips recording it
+        argmaxRecorded = ctx.training();
+        pool(inputs[0], output, output.data(), argmaxRecorded, ctx);
+    }
+
+    /** {@code y} = the windows' maxima (laid out as {@code output}), and their argmax if {@code record}. */
+    private void pool(Tensor input, Tensor output, float[] y, boolean record, StepContext ctx) {
+        float[] x = input.data();
         int need = output.size();
         if (argmax.length < need) {
             argmax = new int[Math.max(need, output.capacity() * output.sampleSize())];
         }
-        int[] arg = argmax;
+        int[] arg = record ? argmax : null;
         if (isPlain2x2()) {
             ElementwiseKernels kernels = ElementwiseKernels.get();
             forEachPlane(output.batch(), ctx,
@@ -64,7 +72,9 @@ public final class MaxPooling2D extends Pooling2D {
                     int best = argmax(x, xBase, inW, hs, he, windowLeft(ow), windowRight(ow));
                     int o = yBase + oh * outW + ow;
                     y[o] = x[xBase + best];
-                    arg[o] = best;
+                    if (arg != null) {
+                        arg[o] = best;
+                    }
                 }
             }
         });
@@ -80,6 +90,12 @@ public final class MaxPooling2D extends Pooling2D {
     public void backward(Tensor[] inputs, Tensor output, Tensor outputGrad, Tensor[] inputGrads, StepContext ctx) {
         if (inputGrads[0] == null) {
             return;
+        }
+        if (!argmaxRecorded) {
+            // after an inference forward (a gradient of the inference function): find the winners again,
+            // into scratch (the output may have been overwritten since)
+            pool(inputs[0], output, new float[output.size()], true, ctx);
+            argmaxRecorded = true;
         }
         float[] dx = inputGrads[0].data();
         float[] dy = outputGrad.data();

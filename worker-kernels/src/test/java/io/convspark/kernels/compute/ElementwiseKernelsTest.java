@@ -233,6 +233,13 @@ class ElementwiseKernelsTest {
             vector.maxPool2x2(x, 3, inW, yb, ab, 5, outH, outW);
             assertArrayEquals(ya, yb, "values, " + inH + "x" + inW + (withNaN ? " with NaN" : ""));
             assertArrayEquals(aa, ab, "argmax, " + inH + "x" + inW + (withNaN ? " with NaN" : ""));
+            // without an argmax (inference): the same bits, -0.0 against 0.0 and NaN included
+            float[] yc = new float[ya.length];
+            float[] yd = new float[ya.length];
+            scalar.maxPool2x2(x, 3, inW, yc, null, 5, outH, outW);
+            vector.maxPool2x2(x, 3, inW, yd, null, 5, outH, outW);
+            assertArrayEquals(ya, yc, "scalar values without argmax, " + inH + "x" + inW);
+            assertArrayEquals(ya, yd, "vector values without argmax, " + inH + "x" + inW);
         }
     }
 }

@@ -186,10 +186,11 @@ class PoolingMaxTest {
         Tensor out = new Tensor(pool.outputShape(), 1);
         pool.forward(new Tensor[] {new Tensor(in, 1, new float[] {1, 2, 3, 4})}, out, CTX);
         out.setBatch(3);
-        pool.forward(new Tensor[] {new Tensor(in, 3, new float[] {1, 2, 3, 4, 8, 7, 6, 5, 0, -1, -2, -3})}, out, CTX);
+        Tensor x3 = new Tensor(in, 3, new float[] {1, 2, 3, 4, 8, 7, 6, 5, 0, -1, -2, -3});
+        pool.forward(new Tensor[] {x3}, out, CTX);
         assertArrayEquals(new float[] {4, 8, 0}, out.toArray());
         Tensor dx = new Tensor(in, 3);
-        pool.backward(null, out, new Tensor(pool.outputShape(), 3, new float[] {1, 2, 3}), new Tensor[] {dx}, CTX);
+        pool.backward(new Tensor[] {x3}, out, new Tensor(pool.outputShape(), 3, new float[] {1, 2, 3}), new Tensor[] {dx}, CTX);
         assertArrayEquals(new float[] {0, 0, 0, 1, 2, 0, 0, 0, 3, 0, 0, 0}, dx.toArray());
     }
 
@@ -334,6 +335,14 @@ class PoolingMaxTest {
     @Test
     void gradientCheckSameOverlapping() {
         GradientCheck.of(new Separated(new MaxPooling2D("p", 3, 2, 2, 1, true)), Shape.image(2, 5, 4)).batch(2).run();
+    }
+
+    @Test
+    void gradientOfTheInferenceFunction() {
+        // an inference forward records no argmax: backward finds the winners itself
+        GradientCheck.of(new Separated(new MaxPooling2D("p", 2)), Shape.image(3, 6, 8)).batch(3).training(false).run();
+        GradientCheck.of(new Separated(new MaxPooling2D("p", 3, 2, 2, 1, true)), Shape.image(2, 5, 4)).batch(2)
+                .training(false).run();
     }
 
     @Test
