@@ -52,13 +52,13 @@ public final class BenchTable {
             total += l.forwardMs() + l.backwardMs();
         }
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "  %-22s %-24s %-16s %9s %8s %6s %9s %8s %6s %6s%n", "layer", "type", "output", "fwd ms", "GFLOP/s",
-                "%peak", "bwd ms", "GFLOP/s", "%peak", "%time"));
+                "  %-22s %-24s %-16s %9s %8s %6s %9s %9s %8s %6s %6s%n", "layer", "type", "output", "fwd ms", "GFLOP/s",
+                "%peak", "infer ms", "bwd ms", "GFLOP/s", "%peak", "%time"));
         for (LayerTiming l : layers) {
-            sb.append(String.format(Locale.ROOT, "  %-22s %-24s %-16s %9.3f %8s %6s %9.3f %8s %6s %5.1f%%%n",
+            sb.append(String.format(Locale.ROOT, "  %-22s %-24s %-16s %9.3f %8s %6s %9.3f %9.3f %8s %6s %5.1f%%%n",
                     l.name(), l.type(), shape(l.outputShape()),
                     l.forwardMs(), gflops(l.forwardGflop(), l.forwardGflops()), share(l.forwardGflop(), l.forwardPeakShare()),
-                    l.backwardMs(), gflops(l.backwardGflop(), l.backwardGflops()),
+                    l.inferenceMs(), l.backwardMs(), gflops(l.backwardGflop(), l.backwardGflops()),
                     share(l.backwardGflop(), l.backwardPeakShare()),
                     100 * (l.forwardMs() + l.backwardMs()) / total));
         }

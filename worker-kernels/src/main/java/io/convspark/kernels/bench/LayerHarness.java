@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
 
 /**
  * Times every layer of a model on its own: forward and backward are called directly on tensors of
- * the layer's shapes, in training mode, as {@link Model} calls them in a training step. Forward
+ * the layer's shapes, in training mode, as {@link Model} calls them in a training step, and forward
+ * once more in inference mode. Forward
  * runs on the real activations of the layers before it (a random input batch fed through the
  * model once), backward on a random upstream gradient that is restored before every repetition
  * (backward may use it as scratch). As in training, the layers fed by the model input compute no
@@ -78,7 +79,7 @@ public final class LayerHarness {
     }
 
     /**
-     * Measures each layer's forward and backward, splitting {@code seconds} evenly between the
+     * Measures each layer's training forward, inference forward and backward, splitting {@code seconds} evenly between the
      * passes (at least 3 timed repetitions each); GFLOP/s are related to {@code peakGflops}.
      */
     public List<LayerTiming> measure(double seconds, double peakGflops) {
@@ -86,12 +87,23 @@ public final class LayerHarness {
         for (int i = 0; i < layers.size(); i++) {
             layers.get(i).forward(inputs[i], outputs[i], ctx);
         }
-        double perPass = seconds / (2.0 * layers.size());
+        double perPass = seconds / (3.0 * layers.size());
         double[] forwardMs = new double[layers.size()];
         for (int i = 0; i < layers.size(); i++) {
             final int l = i;
             forwardMs[i] = StepTimes.measure(this::training, () -> layers.get(l).forward(inputs[l], outputs[l], ctx),
                     0, perPass, 3, 100_000).medianNanos() / 1e6;
+        }
+        // Inference forward (moving statistics, no masks, no argmax), on the training forward's inputs.
+        double[] inferenceMs = new double[layers.size()];
+        for (int i = 0; i < layers.size(); i++) {
+            final int l = i;
+            inferenceMs[i] = StepTimes.measure(this::inference, () -> layers.get(l).forward(inputs[l], outputs[l], ctx),
+                    0, perPass, 3, 100_000).medianNanos() / 1e6;
+        }
+        training();
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).forward(inputs[i], outputs[i], ctx);
         }
         double[] backwardMs = new double[layers.size()];
         for (int i = layers.size() - 1; i >= 0; i--) {
@@ -116,7 +128,7 @@ public final class LayerHarness {
                 shape.add(d);
             }
             result.add(LayerTiming.of(layer.name(), typeAndAlgorithm(layer), shape, batch,
-                    forwardMs[i], LayerFlops.forward(layer, batch),
+                    forwardMs[i], inferenceMs[i], LayerFlops.forward(layer, batch),
                     backwardMs[i], LayerFlops.backward(layer, batch, inputGradient), inputGradient, peakGflops));
         }
         return result;
@@ -142,6 +154,10 @@ public final class LayerHarness {
 
     private void training() {
         ctx.training(true).step(0).sampleOffset(0);
+    }
+
+    private void inference() {
+        ctx.training(false).step(0).sampleOffset(0);
     }
 
     private static void fill(float[] a, SplittableRandom random, float low, float high) {

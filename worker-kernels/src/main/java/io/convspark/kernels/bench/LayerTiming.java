@@ -11,6 +11,7 @@ import java.util.List;
  * @param outputShape     per-sample output shape
  * @param batch           samples per pass
  * @param forwardMs       median forward time (training mode)
+ * @param inferenceMs     median forward time in inference mode (moving statistics, no dropout masks)
  * @param forwardGflop    FLOPs of the forward products, in GFLOP ({@link LayerFlops})
  * @param forwardGflops   {@code forwardGflop / forwardMs}, GFLOP/s (0 when the layer has no products)
  * @param forwardPeakShare {@code forwardGflops / peakGflops}
@@ -21,16 +22,16 @@ import java.util.List;
  * @param inputGradient   whether backward computed the input gradient (not for the first layer)
  */
 public record LayerTiming(String name, String type, List<Integer> outputShape, int batch,
-                          double forwardMs, double forwardGflop, double forwardGflops, double forwardPeakShare,
+                          double forwardMs, double inferenceMs, double forwardGflop, double forwardGflops, double forwardPeakShare,
                           double backwardMs, double backwardGflop, double backwardGflops, double backwardPeakShare,
                           boolean inputGradient) {
 
     static LayerTiming of(String name, String type, List<Integer> outputShape, int batch, double forwardMs,
-                          long forwardFlop, double backwardMs, long backwardFlop, boolean inputGradient,
+                          double inferenceMs, long forwardFlop, double backwardMs, long backwardFlop, boolean inputGradient,
                           double peakGflops) {
         double fGflops = forwardFlop / 1e6 / forwardMs;
         double bGflops = backwardFlop / 1e6 / backwardMs;
-        return new LayerTiming(name, type, outputShape, batch, forwardMs, forwardFlop / 1e9, fGflops,
+        return new LayerTiming(name, type, outputShape, batch, forwardMs, inferenceMs, forwardFlop / 1e9, fGflops,
                 fGflops / peakGflops, backwardMs, backwardFlop / 1e9, bGflops, bGflops / peakGflops, inputGradient);
     }
 }

@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link ElementwiseKernels} with the Vector API at {@link FloatVector#SPECIES_PREFERRED} (see
  * {@link VectorGemm} on why no other float species is used): masks and blends instead of branches,
- * {@code EXPM1} from the JDK's vector math library, a scalar loop for the tail of each slice.
+ * a polynomial {@code e^x - 1} for ELU, a scalar loop for the tail of each slice.
  * Scalars enter as broadcast vectors, never through the {@code (op, float)} overloads, whose inner
  * dispatch shares type profiles with the GEMM micro-kernels (see {@link GemmMicroKernels}).
  * 2x2 max pooling gathers the windows' corners through a map of window positions and picks value
@@ -219,15 +219,55 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         TAIL.reluBackward(y, g, i, to);
     }
 
+    /** {@code 1.5 * 2^23}: added to a float of magnitude below 2^22, it leaves the float rounded to an integer in the low mantissa bits. */
+    private static final float ROUNDING_MAGIC = 0x1.8p23f;
+    /** ln 2 in two parts (Cody and Waite): the high part has 9 bits, so {@code n * LN2_HI} is exact for |n| < 2^15. */
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** Below this, {@code e^x - 1} is -1 in float: lower inputs are clamped here so that {@code 2^n} stays a normal float. */
+    private static final float EXPM1_FLOOR = -30f;
+
+    /**
+     * {@code alpha (e^x - 1)} for x <= 0 with a polynomial rather than the JDK's {@code EXPM1} (which is
+     * 6-8 times slower here): {@code x = n ln2 + r}, |r| <= ln2/2, {@code e^x - 1 = 2^n expm1(r) + (2^n - 1)}
+     * with {@code expm1(r) = r + r^2 (1/2 + r/6 + ... + r^5/7!)} (Taylor; the first term left exact keeps
+     * the relative accuracy for tiny x). Within 1 ulp of {@code Math.expm1} rounded to float, checked over every
+     * negative float down to -40 (below, both give -1).
+     */
     @Override
     public void elu(float[] a, int from, int to, float alpha) {
         int i = from;
         FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector va = FloatVector.broadcast(S, alpha);
+        FloatVector floor = FloatVector.broadcast(S, EXPM1_FLOOR);
+        FloatVector log2e = FloatVector.broadcast(S, (float) (1 / Math.log(2)));
+        FloatVector magic = FloatVector.broadcast(S, ROUNDING_MAGIC);
+        FloatVector negLn2Hi = FloatVector.broadcast(S, -LN2_HI);
+        FloatVector negLn2Lo = FloatVector.broadcast(S, -LN2_LO);
+        FloatVector c7 = FloatVector.broadcast(S, 1f / 5040);
+        FloatVector c6 = FloatVector.broadcast(S, 1f / 720);
+        FloatVector c5 = FloatVector.broadcast(S, 1f / 120);
+        FloatVector c4 = FloatVector.broadcast(S, 1f / 24);
+        FloatVector c3 = FloatVector.broadcast(S, 1f / 6);
+        FloatVector c2 = FloatVector.broadcast(S, 0.5f);
+        // bits(t) = bits(magic) + n; the exponent field of 2^n is n + 127
+        IntVector exponentBias = IntVector.broadcast(I, 127 - Float.floatToRawIntBits(ROUNDING_MAGIC));
+        IntVector mantissaBits = IntVector.broadcast(I, 23);
         for (int end = to - L; i <= end; i += L) {
             FloatVector x = FloatVector.fromArray(S, a, i);
-            VectorMask<Float> positive = x.compare(VectorOperators.GT, zero);
-            x.lanewise(VectorOperators.EXPM1).lanewise(MUL, va).blend(x, positive).intoArray(a, i);
+            VectorMask<Float> keep = x.compare(VectorOperators.GE, zero); // x >= 0 (-0 too): x itself
+            FloatVector xc = x.lanewise(VectorOperators.MIN, zero).lanewise(MAX, floor); // NaN stays NaN
+            FloatVector t = xc.lanewise(FMA, log2e, magic);
+            FloatVector n = t.lanewise(VectorOperators.SUB, magic);
+            FloatVector r = n.lanewise(FMA, negLn2Lo, n.lanewise(FMA, negLn2Hi, xc)); // x - n ln2
+            FloatVector p = r.lanewise(FMA, c7, c6).lanewise(FMA, r, c5).lanewise(FMA, r, c4)
+                    .lanewise(FMA, r, c3).lanewise(FMA, r, c2);
+            FloatVector q = r.lanewise(MUL, r).lanewise(FMA, p, r); // expm1(r)
+            FloatVector scale = ((IntVector) t.reinterpretAsInts()).lanewise(ADD, exponentBias)
+                    .lanewise(VectorOperators.LSHL, mantissaBits).reinterpretAsFloats();
+            scale.lanewise(FMA, q, scale.lanewise(VectorOperators.SUB, one)).lanewise(MUL, va)
+                    .blend(x, keep).intoArray(a, i);
         }
         TAIL.elu(a, i, to, alpha);
     }
