@@ -54,15 +54,17 @@ public interface ElementwiseKernels {
     void addTo(float[] x, int xOff, float[] y, int yOff, int n);
 
     /**
-     * 2x2 max pooling, stride 2, of one {@code inH x inW} plane at {@code xBase} into the
-     * {@code outH x outW} plane at {@code yBase}, every window inside the plane
-     * ({@code 2 outH <= inH, 2 outW <= inW}):
-     * {@code y[oh, ow] = max of x[2oh + i, 2ow + j], i, j in {0, 1}}, and {@code argmax[yBase + o]} =
-     * the winner's index within the input plane. Ties: the first in row-major window order wins; a
-     * NaN wins (the last one), so it propagates. {@code argmax} may be null (inference: no backward
-     * pass will need it), and the values are then the same bits.
+     * 2x2 max pooling, stride 2, of {@code planes} consecutive {@code inH x inW} planes from
+     * {@code xBase} into as many consecutive {@code outH x outW} planes from {@code yBase}, every
+     * window inside its plane ({@code 2 outH <= inH, 2 outW <= inW}):
+     * {@code y[p, oh, ow] = max of x[p, 2oh + i, 2ow + j], i, j in {0, 1}}, and {@code argmax} at the
+     * same place = the winner's index within its input plane. Ties: the first in row-major window
+     * order wins; a NaN wins (the last one), so it propagates. {@code argmax} may be null (inference:
+     * no backward pass will need it), and the values are then the same bits. Nothing outside the
+     * output planes is written.
      */
-    void maxPool2x2(float[] x, int xBase, int inW, float[] y, int[] argmax, int yBase, int outH, int outW);
+    void maxPool2x2(float[] x, int xBase, int inH, int inW, float[] y, int[] argmax, int yBase, int outH, int outW,
+                    int planes);
 
     /** The implementation this JVM uses, chosen once. */
     static ElementwiseKernels get() {

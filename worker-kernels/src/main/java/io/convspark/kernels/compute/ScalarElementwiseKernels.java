@@ -65,10 +65,15 @@ public final class ScalarElementwiseKernels implements ElementwiseKernels {
     }
 
     @Override
-    public void maxPool2x2(float[] x, int xBase, int inW, float[] y, int[] argmax, int yBase, int outH, int outW) {
-        for (int oh = 0; oh < outH; oh++) {
-            for (int ow = 0; ow < outW; ow++) {
-                maxPoolWindow2x2(x, xBase, inW, 2 * oh * inW + 2 * ow, y, argmax, yBase + oh * outW + ow);
+    public void maxPool2x2(float[] x, int xBase, int inH, int inW, float[] y, int[] argmax, int yBase, int outH,
+                           int outW, int planes) {
+        for (int p = 0; p < planes; p++) {
+            int xPlane = xBase + p * inH * inW;
+            int yPlane = yBase + p * outH * outW;
+            for (int oh = 0; oh < outH; oh++) {
+                for (int ow = 0; ow < outW; ow++) {
+                    maxPoolWindow2x2(x, xPlane, inW, 2 * oh * inW + 2 * ow, y, argmax, yPlane + oh * outW + ow);
+                }
             }
         }
     }

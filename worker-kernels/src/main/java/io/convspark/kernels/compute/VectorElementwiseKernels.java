@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import io.convspark.kernels.random.SplitMix64;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -15,8 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * a polynomial {@code e^x - 1} for ELU, a scalar loop for the tail of each slice.
  * Scalars enter as broadcast vectors, never through the {@code (op, float)} overloads, whose inner
  * dispatch shares type profiles with the GEMM micro-kernels (see {@link GemmMicroKernels}).
- * 2x2 max pooling gathers the windows' corners through a map of window positions and picks value
- * and argmax with compares and blends.
+ * 2x2 max pooling reads the windows' corners with plain loads at offsets 0 and 1 of two rows, picks
+ * value and argmax with compares and blends, and packs the even lanes.
  */
 public final class VectorElementwiseKernels implements ElementwiseKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -28,18 +29,6 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
     private static final ScalarElementwiseKernels TAIL = new ScalarElementwiseKernels();
     /** Int lanes of the same shape, for max pooling's argmax. */
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    /** Window maps of the pooling geometries seen (a model has a few). */
-    private static final java.util.concurrent.ConcurrentHashMap<Long, int[]> WINDOW_MAPS =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    /**
-     * The map used last: a layer pools all its planes with one geometry, so this spares the boxed
-     * key and the hash lookup on every plane (they were 2% of CIFAR training).
-     */
-    private static volatile WindowMap lastWindowMap = new WindowMap(-1, new int[0]);
-
-    private record WindowMap(long key, int[] map) {
-    }
-
     @Override
     public String name() {
         return "vector-" + S.vectorBitSize() + "bit";
@@ -257,7 +246,9 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         for (int end = to - L; i <= end; i += L) {
             FloatVector x = FloatVector.fromArray(S, a, i);
             VectorMask<Float> keep = x.compare(VectorOperators.GE, zero); // x >= 0 (-0 too): x itself
-            FloatVector xc = x.lanewise(VectorOperators.MIN, zero).lanewise(MAX, floor); // NaN stays NaN
+            // x < -30 to -30 (NaN stays NaN); x > 0 may overflow below, but those lanes keep x. A compare
+            // and a blend: Java's MIN/MAX semantics (NaN, -0.0) cost several instructions each
+            FloatVector xc = x.blend(floor, x.compare(VectorOperators.LT, floor));
             FloatVector t = xc.lanewise(FMA, log2e, magic);
             FloatVector n = t.lanewise(VectorOperators.SUB, magic);
             FloatVector r = n.lanewise(FMA, negLn2Lo, n.lanewise(FMA, negLn2Hi, xc)); // x - n ln2
@@ -308,156 +299,101 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         TAIL.addTo(x, xOff + i, y, yOff + i, n - i);
     }
 
-    /** Per-thread corner masks of one pooling chunk, handed from the value pass to the argmax pass. */
-    private static final ThreadLocal<int[]> POOL_MASKS = ThreadLocal.withInitial(() -> new int[3 * L]);
-    /** Per-thread window corners a, b, c, d of one pooling chunk, gathered once. */
-    private static final ThreadLocal<float[]> POOL_CORNERS = ThreadLocal.withInitial(() -> new float[4 * L]);
-    /** A float whose bits are the int 1: blended in where a mask is set, read back as ints 0 or 1. */
-    private static final float INT_ONE_BITS = Float.intBitsToFloat(1);
+    /** Per-thread landing place of a half-row whose full-vector store would pass the output plane's end. */
+    private static final ThreadLocal<float[]> POOL_VALUES = ThreadLocal.withInitial(() -> new float[L]);
+    private static final ThreadLocal<int[]> POOL_WINNERS = ThreadLocal.withInitial(() -> new int[L]);
+    private static final int[] LANE_INDEX = java.util.stream.IntStream.range(0, L).toArray();
 
     @Override
-    public void maxPool2x2(float[] x, int xBase, int inW, float[] y, int[] argmax, int yBase, int outH, int outW) {
-        // L consecutive output cells at a time, across row ends (the output plane is contiguous): the
-        // four corners a b / c d of their windows are gathered through the plane's map of window
-        // top-left cells. The first maximum wins (b over a, d over c, the bottom pair over the top one
-        // only if strictly larger), as in the scalar rule. A chunk holding a NaN (or inf - inf) goes to
-        // the scalar window code, which lets the last NaN win.
-        int cells = outH * outW;
-        int[] topLeft = windowMap(inW, outH, outW);
-        int[] masks = POOL_MASKS.get();
-        float[] corners = POOL_CORNERS.get();
-        if (cells < L) {
-            for (int k = 0; k < cells; k++) {
-                maxPoolWindow(x, xBase, inW, topLeft[k], y, argmax, yBase + k);
-            }
-            return;
+    public void maxPool2x2(float[] x, int xBase, int inH, int inW, float[] y, int[] argmax, int yBase, int outH,
+                           int outW, int planes) {
+        // Half-rows of up to L/2 windows, with no gathers: a = x[top + lane], b = x[top + lane + 1] and
+        // c, d the same on the row below are four plain loads, whose even lanes 2k hold the corners
+        // of window k. The picks follow the scalar rule (b over a, d over c, the bottom pair over the
+        // top one only if strictly larger: the first maximum wins); the even lanes are then packed
+        // into the lower half and stored as a whole vector. Its upper half lands on cells that later
+        // half-rows overwrite (of this plane or the next); a store that would pass the last plane's
+        // end goes through a per-thread buffer. A half-row holding a NaN (or inf - inf), or whose loads would pass the array's end,
+        // goes to the scalar window code, which lets the last NaN win.
+        int yEnd = yBase + planes * outH * outW;
+        for (int p = 0; p < planes; p++) {
+            pool2x2Plane(x, xBase + p * inH * inW, inW, y, argmax, yBase + p * outH * outW, outH, outW, yEnd);
         }
-        for (int next = 0; next < cells; next += L) {
-            // the last chunk ends at the last cell, overlapping the one before (same results, written twice)
-            int k = Math.min(next, cells - L);
-            // small methods per chunk with no vector arguments: C2 stops inlining in a method past
-            // its node budget and boxes the vectors of the calls left (measured in a training JVM:
-            // gigabytes of garbage and most of the pooling time)
-            if (gatherCorners(x, xBase, inW, topLeft, k, corners)) {
-                if (argmax == null) {
-                    maxPoolValuesOnly(corners, y, yBase + k);
-                } else {
-                    maxPoolValues(corners, y, yBase + k, masks);
-                    maxPoolArgmax(inW, topLeft, k, masks, argmax, yBase + k);
+    }
+
+    /** {@link #maxPool2x2} of one plane; stores may spill scrap up to {@code yEnd}, the end of the run of planes. */
+    private static void pool2x2Plane(float[] x, int xBase, int inW, float[] y, int[] argmax, int yBase, int outH,
+                                     int outW, int yEnd) {
+        int half = L / 2;
+        for (int oh = 0; oh < outH; oh++) {
+            for (int ow = 0; ow < outW; ow += half) {
+                int count = Math.min(half, outW - ow);
+                int cell = 2 * oh * inW + 2 * ow; // top-left cell of the first window, within the plane
+                int out = yBase + oh * outW + ow;
+                boolean pooled = false;
+                if (xBase + cell + inW + 1 + L <= x.length) {
+                    if (out + L <= yEnd) {
+                        pooled = poolHalfRow(x, xBase + cell, inW, cell, y, argmax, out);
+                    } else {
+                        float[] values = POOL_VALUES.get();
+                        int[] winners = argmax == null ? null : POOL_WINNERS.get();
+                        pooled = poolHalfRow(x, xBase + cell, inW, cell, values, winners, 0);
+                        if (pooled) {
+                            System.arraycopy(values, 0, y, out, count);
+                            if (argmax != null) {
+                                System.arraycopy(winners, 0, argmax, out, count);
+                            }
+                        }
+                    }
                 }
-            } else {
-                for (int j = 0; j < L; j++) {
-                    ScalarElementwiseKernels.maxPoolWindow2x2(x, xBase, inW, topLeft[k + j], y, argmax, yBase + k + j);
+                if (!pooled) {
+                    for (int k = 0; k < count; k++) {
+                        ScalarElementwiseKernels.maxPoolWindow2x2(x, xBase, inW, cell + 2 * k, y, argmax, out + k);
+                    }
                 }
             }
         }
     }
 
     /**
-     * The corners a, b, c, d of the L windows of cells k.. to {@code corners} (L floats each); false
-     * if a window holds a NaN (or inf - inf).
+     * The even float lanes of a vector (viewed as long lanes: the even float is a long's low half),
+     * packed into the lower half; the upper half is 0. A long-to-int conversion, not a shuffle: the
+     * Vector API checks a shuffle's indexes on every use.
      */
-    private static boolean gatherCorners(float[] x, int xBase, int inW, int[] topLeft, int k, float[] corners) {
-        FloatVector a = FloatVector.fromArray(S, x, xBase, topLeft, k);
-        FloatVector b = FloatVector.fromArray(S, x, xBase + 1, topLeft, k);
-        FloatVector c = FloatVector.fromArray(S, x, xBase + inW, topLeft, k);
-        FloatVector d = FloatVector.fromArray(S, x, xBase + inW + 1, topLeft, k);
-        a.intoArray(corners, 0);
-        b.intoArray(corners, L);
-        c.intoArray(corners, 2 * L);
-        d.intoArray(corners, 3 * L);
-        return !a.lanewise(ADD, b).lanewise(ADD, c).lanewise(ADD, d).test(VectorOperators.IS_NAN).anyTrue();
+    private static FloatVector evenLanes(Vector<Long> pairs) {
+        return (FloatVector) pairs.convert(VectorOperators.L2I, 0).reinterpretAsFloats();
     }
 
     /**
-     * The maxima of the windows of {@code corners} to {@code y[o]}, and which corner won as three rows
-     * of 0/1 ints in {@code masks} (b over a, d over c, bottom pair over top pair: VectorMask objects
-     * would be boxed).
+     * The maxima of the L/2 windows whose top-left corners are x[top], x[top + 2], .. to
+     * {@code y[out ..]} (a whole vector: the upper half is scrap), and, unless {@code argmax} is
+     * null, their winners to {@code argmax[out ..]}: the winning cell within the plane, {@code cell}
+     * being the first window's top-left one. False, with nothing stored, if the corners hold a NaN
+     * (or inf - inf). The winner's offset (0, 1, inW, inW + 1) is blended as int bits in float
+     * lanes: masks handed on to integer code would be boxed.
      */
-    private static void maxPoolValues(float[] corners, float[] y, int o, int[] masks) {
-        FloatVector a = FloatVector.fromArray(S, corners, 0);
-        FloatVector b = FloatVector.fromArray(S, corners, L);
-        FloatVector c = FloatVector.fromArray(S, corners, 2 * L);
-        FloatVector d = FloatVector.fromArray(S, corners, 3 * L);
+    private static boolean poolHalfRow(float[] x, int top, int inW, int cell, float[] y, int[] argmax, int out) {
+        FloatVector a = FloatVector.fromArray(S, x, top);
+        FloatVector b = FloatVector.fromArray(S, x, top + 1);
+        FloatVector c = FloatVector.fromArray(S, x, top + inW);
+        FloatVector d = FloatVector.fromArray(S, x, top + inW + 1);
+        if (a.lanewise(ADD, b).lanewise(ADD, c).lanewise(ADD, d).test(VectorOperators.IS_NAN).anyTrue()) {
+            return false;
+        }
         VectorMask<Float> right = b.compare(VectorOperators.GT, a);
         VectorMask<Float> rightBottom = d.compare(VectorOperators.GT, c);
         FloatVector ab = a.blend(b, right);
         FloatVector cd = c.blend(d, rightBottom);
         VectorMask<Float> bottom = cd.compare(VectorOperators.GT, ab);
-        ab.blend(cd, bottom).intoArray(y, o);
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector one = FloatVector.broadcast(S, INT_ONE_BITS);
-        zero.blend(one, right).reinterpretAsInts().intoArray(masks, 0);
-        zero.blend(one, rightBottom).reinterpretAsInts().intoArray(masks, L);
-        zero.blend(one, bottom).reinterpretAsInts().intoArray(masks, 2 * L);
-    }
-
-    /** The maxima of {@link #maxPoolValues} alone (the same selections, so the same bits, -0.0 against 0.0 included). */
-    private static void maxPoolValuesOnly(float[] corners, float[] y, int o) {
-        FloatVector a = FloatVector.fromArray(S, corners, 0);
-        FloatVector b = FloatVector.fromArray(S, corners, L);
-        FloatVector c = FloatVector.fromArray(S, corners, 2 * L);
-        FloatVector d = FloatVector.fromArray(S, corners, 3 * L);
-        FloatVector ab = a.blend(b, b.compare(VectorOperators.GT, a));
-        FloatVector cd = c.blend(d, d.compare(VectorOperators.GT, c));
-        ab.blend(cd, cd.compare(VectorOperators.GT, ab)).intoArray(y, o);
-    }
-
-    /**
-     * argmax[o ..] = the winning cell of each of the L windows of cells k.., from the 0/1 rows of
-     * {@link #maxPoolValues}: {@code cell + right + bottom * (inW + rightBottom - right)}.
-     */
-    private static void maxPoolArgmax(int inW, int[] topLeft, int k, int[] masks, int[] argmax, int o) {
-        IntVector right = IntVector.fromArray(I, masks, 0);
-        IntVector rightBottom = IntVector.fromArray(I, masks, L);
-        IntVector bottom = IntVector.fromArray(I, masks, 2 * L);
-        IntVector jump = rightBottom.sub(right).add(IntVector.broadcast(I, inW));
-        IntVector.fromArray(I, topLeft, k).add(right).add(bottom.mul(jump)).intoArray(argmax, o);
-    }
-
-    /** One window, branch-free ({@code Math.max} for the value, integer selects for the argmax): planes under L cells. */
-    static void maxPoolWindow(float[] x, int xBase, int inW, int q, float[] y, int[] argmax, int o) {
-        float a = x[xBase + q];
-        float b = x[xBase + q + 1];
-        float c = x[xBase + q + inW];
-        float d = x[xBase + q + inW + 1];
-        float ab = Math.max(a, b);
-        float cd = Math.max(c, d);
-        if (Float.isNaN(Math.max(ab, cd))) {
-            ScalarElementwiseKernels.maxPoolWindow2x2(x, xBase, inW, q, y, argmax, o); // the last NaN wins
-            return;
-        }
-        int right = b > a ? 1 : 0;
-        int rightBottom = d > c ? 1 : 0;
-        int bottom = cd > ab ? 1 : 0;
-        int best = q + bottom * inW + right + bottom * (rightBottom - right);
-        y[o] = x[xBase + best];
+        evenLanes(ab.blend(cd, bottom).reinterpretAsLongs()).intoArray(y, out);
         if (argmax != null) {
-            argmax[o] = best;
+            FloatVector topOffset = FloatVector.zero(S).blend(FloatVector.broadcast(S, Float.intBitsToFloat(1)), right);
+            FloatVector bottomOffset = FloatVector.broadcast(S, Float.intBitsToFloat(inW))
+                    .blend(FloatVector.broadcast(S, Float.intBitsToFloat(inW + 1)), rightBottom);
+            ((IntVector) ((IntVector) topOffset.blend(bottomOffset, bottom).reinterpretAsInts())
+                    .add(IntVector.fromArray(I, LANE_INDEX, 0)).add(IntVector.broadcast(I, cell))
+                    .reinterpretAsLongs().convert(VectorOperators.L2I, 0)).intoArray(argmax, out);
         }
-    }
-
-    /**
-     * The top-left input cell (within the plane) of every output cell of a 2x2/stride-2 pooling:
-     * {@code map[oh * outW + ow] = 2 oh inW + 2 ow}. Made once per geometry, then shared (read-only).
-     */
-    private static int[] windowMap(int inW, int outH, int outW) {
-        long key = ((long) inW << 42) | ((long) outH << 21) | outW;
-        WindowMap last = lastWindowMap;
-        if (last.key() == key) {
-            return last.map();
-        }
-        int[] map = WINDOW_MAPS.get(key);
-        if (map == null) {
-            map = new int[outH * outW];
-            for (int oh = 0; oh < outH; oh++) {
-                for (int ow = 0; ow < outW; ow++) {
-                    map[oh * outW + ow] = 2 * oh * inW + 2 * ow;
-                }
-            }
-            WINDOW_MAPS.putIfAbsent(key, map);
-        }
-        lastWindowMap = new WindowMap(key, map);
-        return map;
+        return true;
     }
 }

@@ -60,8 +60,11 @@ public final class MaxPooling2D extends Pooling2D {
         int[] arg = record ? argmax : null;
         if (isPlain2x2()) {
             ElementwiseKernels kernels = ElementwiseKernels.get();
-            forEachPlane(output.batch(), ctx,
-                    (xBase, yBase) -> kernels.maxPool2x2(x, xBase, inW, y, arg, yBase, outH, outW));
+            int inPlane = inH * inW;
+            int outPlane = outH * outW;
+            // one call per run of planes: the vector kernel's whole-vector stores may spill into the next plane
+            ctx.executor().parallelFor(output.batch() * channels, planeGrain(), (slot, from, to) ->
+                    kernels.maxPool2x2(x, from * inPlane, inH, inW, y, arg, from * outPlane, outH, outW, to - from));
             return;
         }
         forEachPlane(output.batch(), ctx, (xBase, yBase) -> {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -218,7 +219,7 @@ class ElementwiseKernelsTest {
             int outW = inW / 2;
             float[] x = awkward(rnd, 3 + inH * inW);
             for (int i = 0; i < x.length; i++) {
-                if (!withNaN && Float.isNaN(x[i])) {
+                if (!withNaN && !Float.isFinite(x[i])) { // inf - inf is NaN too: finite values only
                     x[i] = rnd.nextBoolean() ? 1f : -0f;
                 }
                 if (i % 3 == 0) {
@@ -229,17 +230,67 @@ class ElementwiseKernelsTest {
             float[] yb = ya.clone();
             int[] aa = new int[ya.length];
             int[] ab = new int[ya.length];
-            scalar.maxPool2x2(x, 3, inW, ya, aa, 5, outH, outW);
-            vector.maxPool2x2(x, 3, inW, yb, ab, 5, outH, outW);
+            scalar.maxPool2x2(x, 3, inH, inW, ya, aa, 5, outH, outW, 1);
+            vector.maxPool2x2(x, 3, inH, inW, yb, ab, 5, outH, outW, 1);
             assertArrayEquals(ya, yb, "values, " + inH + "x" + inW + (withNaN ? " with NaN" : ""));
             assertArrayEquals(aa, ab, "argmax, " + inH + "x" + inW + (withNaN ? " with NaN" : ""));
             // without an argmax (inference): the same bits, -0.0 against 0.0 and NaN included
             float[] yc = new float[ya.length];
             float[] yd = new float[ya.length];
-            scalar.maxPool2x2(x, 3, inW, yc, null, 5, outH, outW);
-            vector.maxPool2x2(x, 3, inW, yd, null, 5, outH, outW);
+            scalar.maxPool2x2(x, 3, inH, inW, yc, null, 5, outH, outW, 1);
+            vector.maxPool2x2(x, 3, inH, inW, yd, null, 5, outH, outW, 1);
             assertArrayEquals(ya, yc, "scalar values without argmax, " + inH + "x" + inW);
             assertArrayEquals(ya, yd, "vector values without argmax, " + inH + "x" + inW);
+        }
+    }
+
+    @Test
+    void maxPool2x2OverRunsOfPlanesWritesOnlyTheirOutputs() {
+        Random rnd = new Random(5);
+        // odd and even sides, planes narrower and wider than a vector, runs of 1 to 7 planes placed
+        // inside larger arrays: sentinels before and after the output run must survive
+        int[][] sizes = {{26, 26}, {11, 11}, {8, 8}, {16, 16}, {32, 32}, {9, 34}, {4, 4}, {2, 3}};
+        for (int[] dims : sizes) {
+            for (int planes : new int[] {1, 2, 7}) {
+                int inH = dims[0];
+                int inW = dims[1];
+                int outH = inH / 2;
+                int outW = inW / 2;
+                int xBase = 1 + rnd.nextInt(20);
+                int yBase = 1 + rnd.nextInt(20);
+                int xTail = rnd.nextInt(40);
+                float[] x = awkward(rnd, xBase + planes * inH * inW + xTail);
+                for (int i = 0; i < x.length; i++) {
+                    if (!Float.isFinite(x[i]) && rnd.nextInt(50) > 0) {
+                        x[i] = rnd.nextBoolean() ? 1f : -0f; // a few NaN and inf: most half-rows vector
+                    }
+                    if (i % 3 == 0) {
+                        x[i] = Math.max(x[i], 0f);
+                    }
+                }
+                int outputs = planes * outH * outW;
+                float[] ya = new float[yBase + outputs + 30];
+                Arrays.fill(ya, 42f);
+                float[] yb = ya.clone();
+                int[] aa = new int[ya.length];
+                Arrays.fill(aa, -7);
+                int[] ab = aa.clone();
+                scalar.maxPool2x2(x, xBase, inH, inW, ya, aa, yBase, outH, outW, planes);
+                vector.maxPool2x2(x, xBase, inH, inW, yb, ab, yBase, outH, outW, planes);
+                String what = planes + " planes " + inH + "x" + inW;
+                assertArrayEquals(ya, yb, "values, " + what);
+                assertArrayEquals(aa, ab, "argmax, " + what);
+                for (int i = 0; i < ya.length; i++) {
+                    if (i < yBase || i >= yBase + outputs) {
+                        assertEquals(42f, yb[i], "value outside the output planes at " + i + ", " + what);
+                        assertEquals(-7, ab[i], "argmax outside the output planes at " + i + ", " + what);
+                    }
+                }
+                float[] yc = new float[ya.length];
+                Arrays.fill(yc, 42f);
+                vector.maxPool2x2(x, xBase, inH, inW, yc, null, yBase, outH, outW, planes);
+                assertArrayEquals(ya, yc, "values without argmax, " + what);
+            }
         }
     }
 }

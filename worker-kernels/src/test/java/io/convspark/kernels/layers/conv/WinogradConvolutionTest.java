@@ -52,6 +52,8 @@ class WinogradConvolutionTest {
         new Case("32x32 same, several groups per slot", 5, 3, 4, 32, 32, Padding.SAME),
         new Case("35 wide valid: rows of 17 tiles (vector split, overlapping last vector)", 2, 3, 2, 6, 35, Padding.VALID),
         new Case("40 wide, asymmetric padding: rows of 21 tiles", 2, 2, 3, 5, 40, Padding.explicit(2, 1, 0, 3)),
+        new Case("16x16 same (cifar's middle block)", 3, 3, 2, 16, 16, Padding.SAME),
+        new Case("8x8 same: 16 tiles, rows of 4", 3, 2, 3, 8, 8, Padding.SAME),
     };
 
     /** Forward output, input gradient, kernel gradient, bias gradient. */
