@@ -7,7 +7,6 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -38,8 +37,6 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
     private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, S.vectorShape());
     /** 1, 2, .. L/2: SplitMix64 counter offsets of one half-chunk ({@code bits(key, c)} mixes {@code key + (c + 1) GAMMA}). */
     private static final long[] COUNTER_STEPS = steps(L / 2);
-    /** The int lanes 0, 2, .. of a vector twice over: the low words of its long lanes. */
-    private static final VectorShuffle<Integer> LOW_WORDS = lowWords();
     /** Int lanes L/2 and up. */
     private static final VectorMask<Integer> UPPER_HALF = VectorMask.fromLong(I, (-1L << (L / 2)) & ((1L << L) - 1));
 
@@ -49,14 +46,6 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
             a[i] = i + 1;
         }
         return a;
-    }
-
-    private static VectorShuffle<Integer> lowWords() {
-        int[] idx = new int[L];
-        for (int i = 0; i < L; i++) {
-            idx[i] = (2 * i) % L;
-        }
-        return VectorShuffle.fromArray(I, idx, 0);
     }
 
     @Override
@@ -80,7 +69,9 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
 
     /**
      * The keep masks of the L/2 SplitMix64 draws from {@code counter} (long lanes: 0 or all ones, so
-     * either 32-bit word is the mask), their low words to {@code keep[o .. o + L/2)}.
+     * either 32-bit word is the mask), their low words to {@code keep[o .. o + L/2)} by a long-to-int
+     * conversion (a shuffle here sometimes ran as Java in a training JVM: its index check is not
+     * always intrinsified); zeros after them.
      */
     private static void keepWords(long key, long counter, long threshold, int[] keep, int o) {
         LongVector z = LongVector.fromArray(LONGS, COUNTER_STEPS, 0).add(LongVector.broadcast(LONGS, counter))
@@ -91,12 +82,13 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
                 .mul(LongVector.broadcast(LONGS, SplitMix64.MIX_2));
         z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
         z.lanewise(VectorOperators.LSHR, 11).sub(LongVector.broadcast(LONGS, threshold))
-                .lanewise(VectorOperators.ASHR, 63).reinterpretAsInts().rearrange(LOW_WORDS).intoArray(keep, o);
+                .lanewise(VectorOperators.ASHR, 63).convert(VectorOperators.L2I, 0).reinterpretAsInts().intoArray(keep, o);
     }
 
     /** {@code dst[j..j+L) = (src * scale) & keep}, the first half of the lanes' words from row 0, the second from row 1. */
     private static void applyKeep(float[] src, float[] dst, int j, float scale, int[] keep) {
-        IntVector mask = IntVector.fromArray(I, keep, 0).blend(IntVector.fromArray(I, keep, L), UPPER_HALF);
+        // lanes L/2.. of a load from L/2 are row 1's first half
+        IntVector mask = IntVector.fromArray(I, keep, 0).blend(IntVector.fromArray(I, keep, L / 2), UPPER_HALF);
         FloatVector.fromArray(S, src, j).lanewise(MUL, FloatVector.broadcast(S, scale)).reinterpretAsInts()
                 .lanewise(VectorOperators.AND, mask).reinterpretAsFloats().intoArray(dst, j);
     }

@@ -300,7 +300,7 @@ public final class Model {
         if (finalFrom != null) {
             finalFrom.accept(0);
         } else if (parameters.hasRegularizers()) {
-            parameters.addRegularizationGradients();
+            parameters.addRegularizationGradients(ctx.executor());
         }
     }
 

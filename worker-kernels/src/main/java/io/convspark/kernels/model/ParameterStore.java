@@ -1,8 +1,10 @@
 package io.convspark.kernels.model;
 
+import io.convspark.kernels.compute.KernelExecutor;
 import io.convspark.kernels.layers.Layer;
 import io.convspark.kernels.layers.Parameter;
 import io.convspark.kernels.random.SplitMix64;
+import io.convspark.kernels.regularizers.Regularizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,6 +16,8 @@ import java.util.Random;
  * arrays in one pass, replicas all-reduce the one gradient array, checkpoints write the arrays.
  */
 public final class ParameterStore {
+    /** Elements per parallel chunk of the regularization gradient. */
+    private static final int REGULARIZATION_GRAIN = 1 << 14;
     private final List<Parameter> trainable = new ArrayList<>();
     private final List<Parameter> nonTrainable = new ArrayList<>();
     private final float[] values;
@@ -77,6 +81,18 @@ public final class ParameterStore {
         for (Parameter p : trainable) {
             if (p.regularizer() != null) {
                 p.regularizer().addGradient(values, grads, p.offset(), p.size());
+            }
+        }
+    }
+
+    /** {@link #addRegularizationGradients()} with each parameter's elements split over {@code executor} (the same sums). */
+    public void addRegularizationGradients(KernelExecutor executor) {
+        for (Parameter p : trainable) {
+            Regularizer r = p.regularizer();
+            if (r != null) {
+                int off = p.offset();
+                executor.parallelFor(p.size(), REGULARIZATION_GRAIN,
+                        (slot, from, to) -> r.addGradient(values, grads, off + from, to - from));
             }
         }
     }

@@ -316,6 +316,11 @@ public abstract class Optimizer {
         return this;
     }
 
+    /** The executor the element loop is split over; null: the calling thread only. */
+    public final KernelExecutor executor() {
+        return executor;
+    }
+
     // ---------------------------------------------------------------- state and config
 
     /** Keras identifier, e.g. {@code adam}. */

@@ -44,10 +44,17 @@ public final class Trainer implements TrainingControl {
     private int plannedEpochs;
     private int stepsPerEpoch;
 
+    /**
+     * A trainer whose kernels run on {@code ctx}; an optimizer without an executor of its own gets
+     * ctx's, so its update uses the same cores (its results do not depend on the split).
+     */
     public Trainer(Model model, Loss loss, Optimizer optimizer, List<Metric> metrics, StepContext ctx) {
         this.model = model;
         this.loss = loss;
         this.optimizer = optimizer;
+        if (optimizer.executor() == null) {
+            optimizer.setExecutor(ctx.executor());
+        }
         this.metrics = List.copyOf(metrics);
         this.ctx = ctx;
         this.fused = loss.fusesWith(model.outputLayer().activation());
