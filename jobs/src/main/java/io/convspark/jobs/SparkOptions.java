@@ -30,8 +30,9 @@ final class SparkOptions {
     @Option(names = "--resume", description = "Continue from the last checkpoint in --checkpoint-dir (or RUN_DIR/checkpoints)")
     boolean resume;
 
-    @Option(names = "--allreduce-bucket", defaultValue = "131072", description = "Ring sync: reduce the gradient "
-            + "in buckets of N floats while backward still runs (overlap); 0: one all-reduce after backward")
+    @Option(names = "--allreduce-bucket", defaultValue = "-1", description = "Ring sync: reduce the gradient "
+            + "in buckets of N floats while backward still runs (overlap); 0: one all-reduce after backward; -1 (default):"
+            + " 0 when all replicas run on one host (loopback copies compete with backward for the cores), else 131072")
     int allReduceBucket;
 
     @Option(names = "--max-steps-per-epoch", defaultValue = "0", description = "Cap each epoch at N steps (quick runs, benchmarks); 0: no cap")

@@ -128,7 +128,8 @@ final class ReplicaTask extends AbstractFunction1<Iterator<ShardBlock>, Iterator
                 }
             }
             StepTimer timer = new StepTimer();
-            String stop = new Loop(replica).train(ring, startEpoch, startStep, history, store, progress, timer);
+            int bucket = plan.allReduce().bucketFloatsFor(peers.stream().map(PeerAddress::host).toList());
+            String stop = new Loop(replica).train(ring, bucket, startEpoch, startStep, history, store, progress, timer);
             Trainer trainer = replica.trainer;
             ParameterStore params = replica.parameters();
             boolean first = rank == 0;
@@ -151,10 +152,9 @@ final class ReplicaTask extends AbstractFunction1<Iterator<ShardBlock>, Iterator
             this.aux = new float[replica.parameters().state().length + 1 + 2 * replica.metrics().size()];
         }
 
-        /** Runs the remaining epochs; returns the stop reason, or null when all epochs ran. */
-        String train(RingAllReduce ring, int startEpoch, int startStep, List<Map<String, Double>> history,
+        /** Runs the remaining epochs, reducing in buckets of {@code bucket} floats (0: after backward); returns the stop reason, or null when all epochs ran. */
+        String train(RingAllReduce ring, int bucket, int startEpoch, int startStep, List<Map<String, Double>> history,
                      CheckpointStore store, ProgressClient progress, StepTimer timer) throws IOException {
-            int bucket = plan.allReduce().bucketFloats();
             if (layout.workers() == 1 || bucket == 0) {
                 return train(ring, null, startEpoch, startStep, history, store, progress, timer);
             }
