@@ -62,8 +62,9 @@ public record AllReduceSettings(Duration connectTimeout, Duration handshakeTimeo
      * or for {@link #AUTO_BUCKET} no overlap (0) when every replica runs on one host and
      * {@link #DEFAULT_BUCKET_FLOATS} otherwise. On one host the "transfer" is the kernel copying between
      * sockets: CPU work that competes with backward for the same cores instead of hiding behind it
-     * (measured with 2 executors x 1 core, mnist-deitel: one reduction after backward was faster in 4 of 5
-     * alternating comparisons, by up to 10%). Every rank sees the same list, so all choose alike.
+     * (measured with 2 executors x 1 core, mnist-deitel, {@code bench/spark-scaling}: one reduction after
+     * backward was as fast or faster in all of 7 alternating comparisons, by 0.2-15%). Every rank sees the
+     * same list, so all choose alike.
      */
     public int bucketFloatsFor(java.util.List<String> hosts) {
         if (bucketFloats != AUTO_BUCKET) {
