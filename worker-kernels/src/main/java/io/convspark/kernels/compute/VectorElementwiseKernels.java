@@ -305,8 +305,8 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         // top one only if strictly larger: the first maximum wins); the even lanes are then packed
         // into the lower half and stored as a whole vector. Its upper half lands on cells that later
         // half-rows overwrite (of this plane or the next); a store that would pass the last plane's
-        // end goes through a per-thread buffer. A half-row holding a NaN (or inf - inf), or whose loads would pass the array's end,
-        // goes to the scalar window code, which lets the last NaN win.
+        // end goes through a per-thread buffer. A half-row holding a NaN (or inf - inf), or whose
+        // loads would pass the array's end, goes to the scalar window code, which lets the last NaN win.
         int yEnd = yBase + planes * outH * outW;
         for (int p = 0; p < planes; p++) {
             pool2x2Plane(x, xBase + p * inH * inW, inW, y, argmax, yBase + p * outH * outW, outH, outW, yEnd);
