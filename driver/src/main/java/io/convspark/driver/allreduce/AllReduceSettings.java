@@ -2,6 +2,7 @@ package io.convspark.driver.allreduce;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Timeouts and buffer sizes of a ring. Every wait is bounded, so a dead or silent peer becomes an
@@ -66,7 +67,7 @@ public record AllReduceSettings(Duration connectTimeout, Duration handshakeTimeo
      * backward was as fast or faster in all of 7 alternating comparisons, by 0.2-15%). Every rank sees the
      * same list, so all choose alike.
      */
-    public int bucketFloatsFor(java.util.List<String> hosts) {
+    public int bucketFloatsFor(List<String> hosts) {
         if (bucketFloats != AUTO_BUCKET) {
             return bucketFloats;
         }

@@ -152,7 +152,10 @@ final class ReplicaTask extends AbstractFunction1<Iterator<ShardBlock>, Iterator
             this.aux = new float[replica.parameters().state().length + 1 + 2 * replica.metrics().size()];
         }
 
-        /** Runs the remaining epochs, reducing in buckets of {@code bucket} floats (0: after backward); returns the stop reason, or null when all epochs ran. */
+        /**
+         * Runs the remaining epochs, reducing the gradient in buckets of {@code bucket} floats (0: once after
+         * backward); returns the stop reason, or null when all epochs ran.
+         */
         String train(RingAllReduce ring, int bucket, int startEpoch, int startStep, List<Map<String, Double>> history,
                      CheckpointStore store, ProgressClient progress, StepTimer timer) throws IOException {
             if (layout.workers() == 1 || bucket == 0) {
@@ -206,7 +209,7 @@ final class ReplicaTask extends AbstractFunction1<Iterator<ShardBlock>, Iterator
                         wait = 0; // the buckets' waits overlap compute; the exposed part is t3 - t2
                         if (regularized) {
                             // the same on every replica, so added once to the reduced gradient
-                            replica.parameters().addRegularizationGradients();
+                            replica.parameters().addRegularizationGradients(replica.trainer.context().executor());
                         }
                     } else {
                         loss = replica.computeGradients(step, n);

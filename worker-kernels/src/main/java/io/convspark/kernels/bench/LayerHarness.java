@@ -18,8 +18,7 @@ import java.util.SplittableRandom;
 /**
  * Times every layer of a model on its own: forward and backward are called directly on tensors of
  * the layer's shapes, in training mode, as {@link Model} calls them in a training step, and forward
- * once more in inference mode. Forward
- * runs on the real activations of the layers before it (a random input batch fed through the
+ * once more in inference mode. Forward runs on the real activations of the layers before it (a random input batch fed through the
  * model once), backward on a random upstream gradient that is restored before every repetition
  * (backward may use it as scratch). As in training, the layers fed by the model input compute no
  * input gradient, and the output layer keeps the model's setting for a loss-fused activation.
@@ -79,32 +78,17 @@ public final class LayerHarness {
     }
 
     /**
-     * Measures each layer's training forward, inference forward and backward, splitting {@code seconds} evenly between the
-     * passes (at least 3 timed repetitions each); GFLOP/s are related to {@code peakGflops}.
+     * Measures each layer's training forward, inference forward and backward, splitting {@code seconds}
+     * evenly between the passes (at least 3 timed repetitions each); GFLOP/s are related to {@code peakGflops}.
      */
     public List<LayerTiming> measure(double seconds, double peakGflops) {
-        training();
-        for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).forward(inputs[i], outputs[i], ctx);
-        }
+        trainingForward();
         double perPass = seconds / (3.0 * layers.size());
-        double[] forwardMs = new double[layers.size()];
-        for (int i = 0; i < layers.size(); i++) {
-            final int l = i;
-            forwardMs[i] = StepTimes.measure(this::training, () -> layers.get(l).forward(inputs[l], outputs[l], ctx),
-                    0, perPass, 3, 100_000).medianNanos() / 1e6;
-        }
-        // Inference forward (moving statistics, no masks, no argmax), on the training forward's inputs.
-        double[] inferenceMs = new double[layers.size()];
-        for (int i = 0; i < layers.size(); i++) {
-            final int l = i;
-            inferenceMs[i] = StepTimes.measure(this::inference, () -> layers.get(l).forward(inputs[l], outputs[l], ctx),
-                    0, perPass, 3, 100_000).medianNanos() / 1e6;
-        }
-        training();
-        for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).forward(inputs[i], outputs[i], ctx);
-        }
+        double[] forwardMs = forwardTimes(this::training, perPass);
+        // inference forward (moving statistics, no masks, no argmax), on the training forward's inputs
+        double[] inferenceMs = forwardTimes(this::inference, perPass);
+        // a training forward again: backward needs what it records (masks, argmax, batch statistics)
+        trainingForward();
         double[] backwardMs = new double[layers.size()];
         for (int i = layers.size() - 1; i >= 0; i--) {
             final int l = i;
@@ -150,6 +134,25 @@ public final class LayerHarness {
             return layer.type() + " (fused)";
         }
         return layer.type();
+    }
+
+    /** One training forward through every layer, in order. */
+    private void trainingForward() {
+        training();
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).forward(inputs[i], outputs[i], ctx);
+        }
+    }
+
+    /** Median forward milliseconds of every layer, {@code mode} set before each repetition. */
+    private double[] forwardTimes(Runnable mode, double perPass) {
+        double[] ms = new double[layers.size()];
+        for (int i = 0; i < layers.size(); i++) {
+            final int l = i;
+            ms[i] = StepTimes.measure(mode, () -> layers.get(l).forward(inputs[l], outputs[l], ctx),
+                    0, perPass, 3, 100_000).medianNanos() / 1e6;
+        }
+        return ms;
     }
 
     private void training() {

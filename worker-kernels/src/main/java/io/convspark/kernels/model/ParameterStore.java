@@ -76,16 +76,10 @@ public final class ParameterStore {
         return sum;
     }
 
-    /** Adds the regularizers' gradients to the flat gradient array. */
-    public void addRegularizationGradients() {
-        for (Parameter p : trainable) {
-            if (p.regularizer() != null) {
-                p.regularizer().addGradient(values, grads, p.offset(), p.size());
-            }
-        }
-    }
-
-    /** {@link #addRegularizationGradients()} with each parameter's elements split over {@code executor} (the same sums). */
+    /**
+     * Adds the regularizers' gradients to the flat gradient array, each parameter's elements split over
+     * {@code executor} (element-wise: the result does not depend on the split).
+     */
     public void addRegularizationGradients(KernelExecutor executor) {
         for (Parameter p : trainable) {
             Regularizer r = p.regularizer();
