@@ -12,6 +12,7 @@ import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -43,6 +44,16 @@ final class SparkScoring {
      * {@code chmod}. {@code --conf spark.hadoop.fs.file.impl=...} overrides it.
      */
     static final String LOCAL_FILE_SYSTEM_KEY = "spark.hadoop.fs.file.impl";
+
+    /**
+     * Parquet dictionary encoding off for the output, except for {@code prediction}: paths and probabilities
+     * are (nearly) all distinct, so the writer filled a dictionary per column for every page and then fell
+     * back to plain encoding. A JFR profile of 10,000 MNIST PNGs scored on local[2] put 6% of the tasks'
+     * samples in that dictionary work (hashing paths and floats).
+     */
+    static final Map<String, String> OUTPUT_PARQUET_OPTIONS = Map.of(
+            "parquet.enable.dictionary", "false",
+            "parquet.enable.dictionary#prediction", "true");
 
     private SparkScoring() {
     }
@@ -97,7 +108,7 @@ final class SparkScoring {
                     long invalidBefore = counters.invalidImages();
                     long[] timesBefore = counters.phaseNanos();
                     long start = System.nanoTime();
-                    out.write(dir -> result.write().parquet(dir.toString()), o.overwrite || pass > 1);
+                    out.write(dir -> result.write().options(OUTPUT_PARQUET_OPTIONS).parquet(dir.toString()), o.overwrite || pass > 1);
                     seconds = (System.nanoTime() - start) / 1e9;
                     images = counters.scoredImages() - scoredBefore;
                     invalid = counters.invalidImages() - invalidBefore;

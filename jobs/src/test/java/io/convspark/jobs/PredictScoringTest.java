@@ -10,6 +10,15 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -45,6 +54,25 @@ class PredictScoringTest {
         } finally {
             spark.stop();
         }
+    }
+
+    /** The encodings of each column (dotted path) over the row groups of the Parquet files in {@code dir}. */
+    private static Map<String, Set<Encoding>> encodings(Path dir) throws Exception {
+        Map<String, Set<Encoding>> out = new TreeMap<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+                try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+                        new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))) {
+                    for (BlockMetaData block : reader.getFooter().getBlocks()) {
+                        for (ColumnChunkMetaData column : block.getColumns()) {
+                            out.computeIfAbsent(column.getPath().toDotString(), k -> new TreeSet<>())
+                                    .addAll(column.getEncodings());
+                        }
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     @Test
@@ -88,6 +116,13 @@ class PredictScoringTest {
         assertTrue(repeated.out().contains("Pass 1 of 2: 60 images") && repeated.out().contains("Pass 2 of 2: 60 images")
                 && repeated.out().contains("Scored 60 images"), repeated.out());
         assertEquals(expected, predictions(scored), "the last pass's output is kept, whole");
+        Map<String, Set<Encoding>> encodings = encodings(Path.of(scored));
+        assertTrue(encodings.get("prediction").contains(Encoding.PLAIN_DICTIONARY)
+                || encodings.get("prediction").contains(Encoding.RLE_DICTIONARY), encodings.toString());
+        for (String distinct : List.of("path", "probabilities.list.element")) {
+            assertFalse(encodings.get(distinct).contains(Encoding.PLAIN_DICTIONARY)
+                    || encodings.get(distinct).contains(Encoding.RLE_DICTIONARY), distinct + ": " + encodings);
+        }
 
         String parquet = tmp.resolve("images.parquet").toString();
         Result pq = ConvsparkCliTest.run("export-images", "--data", "mnist:" + data, "--format", "parquet",

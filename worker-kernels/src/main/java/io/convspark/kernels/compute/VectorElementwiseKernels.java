@@ -35,15 +35,20 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
 
     /** Long lanes of the same shape: half as many as float lanes. */
     private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, S.vectorShape());
-    /** 1, 2, .. L/2: SplitMix64 counter offsets of one half-chunk ({@code bits(key, c)} mixes {@code key + (c + 1) GAMMA}). */
-    private static final long[] COUNTER_STEPS = steps(L / 2);
-    /** Int lanes L/2 and up. */
-    private static final VectorMask<Integer> UPPER_HALF = VectorMask.fromLong(I, (-1L << (L / 2)) & ((1L << L) - 1));
+    /**
+     * SplitMix64 counter offsets of a chunk's even and odd elements: {@code bits(key, c)} mixes
+     * {@code key + (c + 1) GAMMA}, so element {@code 2i} of a chunk from counter c needs offset
+     * {@code 2i + 1} and element {@code 2i + 1} offset {@code 2i + 2}.
+     */
+    private static final long[] EVEN_STEPS = steps(L / 2, 1);
+    private static final long[] ODD_STEPS = steps(L / 2, 2);
+    /** The low 32 bits of a long lane: the float lane {@code 2i} of long lane {@code i} (lanes are little-endian). */
+    private static final long LOW_WORD = 0xFFFF_FFFFL;
 
-    private static long[] steps(int n) {
+    private static long[] steps(int n, int first) {
         long[] a = new long[n];
         for (int i = 0; i < n; i++) {
-            a[i] = i + 1;
+            a[i] = first + 2L * i;
         }
         return a;
     }
@@ -51,45 +56,46 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
     @Override
     public void dropout(float[] src, float[] dst, int from, int to, long key, long counter, long threshold,
                         float scale) {
-        int[] keep = DROPOUT_KEEP.get();
+        long[] keep = DROPOUT_KEEP.get();
         int j = from;
         for (int end = to - L; j <= end; j += L, counter += L) {
-            // three small methods per chunk, handing over through an int array: C2 compiles a method's
-            // vector operations only within its node budget (one method of all three ran as slow Java
-            // in a training JVM, 4 ns per value)
-            keepWords(key, counter, threshold, keep, 0);
-            keepWords(key, counter + L / 2, threshold, keep, L);
+            // three small methods per chunk, handing over through a long array: C2 compiles a method's
+            // vector operations only within its node budget, and a vector passed between methods that
+            // are not inlined is boxed
+            keepWords(key, counter, EVEN_STEPS, LOW_WORD, threshold, keep, 0);
+            keepWords(key, counter, ODD_STEPS, ~LOW_WORD, threshold, keep, L / 2);
             applyKeep(src, dst, j, scale, keep);
         }
         TAIL.dropout(src, dst, j, to, key, counter, threshold, scale);
     }
 
-    /** Per-thread keep words of one dropout chunk: two rows of L ints, the first half of each used. */
-    private static final ThreadLocal<int[]> DROPOUT_KEEP = ThreadLocal.withInitial(() -> new int[2 * L]);
+    /** Per-thread keep words of one dropout chunk: the even elements' L/2 long lanes, then the odd ones'. */
+    private static final ThreadLocal<long[]> DROPOUT_KEEP = ThreadLocal.withInitial(() -> new long[L]);
 
     /**
-     * The keep masks of the L/2 SplitMix64 draws from {@code counter} (long lanes: 0 or all ones, so
-     * either 32-bit word is the mask), their low words to {@code keep[o .. o + L/2)} by a long-to-int
-     * conversion (a shuffle here sometimes ran as Java in a training JVM: its index check is not
-     * always intrinsified); zeros after them.
+     * The keep masks of the L/2 draws {@code bits(key, counter + steps[i] - 1)}, each 0 or all ones (the
+     * sign of {@code (bits >>> 11) - threshold}), cut to {@code word}: the half of each long lane that
+     * overlays its element's float, to {@code keep[o .. o + L/2)}.
      */
-    private static void keepWords(long key, long counter, long threshold, int[] keep, int o) {
-        LongVector z = LongVector.fromArray(LONGS, COUNTER_STEPS, 0).add(LongVector.broadcast(LONGS, counter))
-                .mul(LongVector.broadcast(LONGS, SplitMix64.GAMMA)).add(LongVector.broadcast(LONGS, key));
-        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30))
-                .mul(LongVector.broadcast(LONGS, SplitMix64.MIX_1));
-        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27))
-                .mul(LongVector.broadcast(LONGS, SplitMix64.MIX_2));
+    private static void keepWords(long key, long counter, long[] steps, long word, long threshold, long[] keep,
+                                  int o) {
+        LongVector z = LongVector.fromArray(LONGS, steps, 0).add(counter).mul(SplitMix64.GAMMA).add(key);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(SplitMix64.MIX_1);
+        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(SplitMix64.MIX_2);
         z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-        z.lanewise(VectorOperators.LSHR, 11).sub(LongVector.broadcast(LONGS, threshold))
-                .lanewise(VectorOperators.ASHR, 63).convert(VectorOperators.L2I, 0).reinterpretAsInts().intoArray(keep, o);
+        z.lanewise(VectorOperators.LSHR, 11).sub(threshold).lanewise(VectorOperators.ASHR, 63)
+                .lanewise(VectorOperators.AND, word).intoArray(keep, o);
     }
 
-    /** {@code dst[j..j+L) = (src * scale) & keep}, the first half of the lanes' words from row 0, the second from row 1. */
-    private static void applyKeep(float[] src, float[] dst, int j, float scale, int[] keep) {
-        // lanes L/2.. of a load from L/2 are row 1's first half
-        IntVector mask = IntVector.fromArray(I, keep, 0).blend(IntVector.fromArray(I, keep, L / 2), UPPER_HALF);
-        FloatVector.fromArray(S, src, j).lanewise(MUL, FloatVector.broadcast(S, scale)).reinterpretAsInts()
+    /**
+     * {@code dst[j..j+L) = (src * scale) & keep}: the even and odd elements' words OR-ed into one mask
+     * per float, no conversion and no shuffle (both were at times left to slow Java code by C2 in a
+     * training JVM: cifar's dropouts took 1.5-6.6 ms instead of about 0.3).
+     */
+    private static void applyKeep(float[] src, float[] dst, int j, float scale, long[] keep) {
+        LongVector mask = LongVector.fromArray(LONGS, keep, 0)
+                .lanewise(VectorOperators.OR, LongVector.fromArray(LONGS, keep, L / 2));
+        FloatVector.fromArray(S, src, j).lanewise(MUL, FloatVector.broadcast(S, scale)).reinterpretAsLongs()
                 .lanewise(VectorOperators.AND, mask).reinterpretAsFloats().intoArray(dst, j);
     }
 
