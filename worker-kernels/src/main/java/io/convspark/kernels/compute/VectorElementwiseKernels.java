@@ -35,20 +35,19 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
 
     /** Long lanes of the same shape: half as many as float lanes. */
     private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, S.vectorShape());
-    /**
-     * SplitMix64 counter offsets of a chunk's even and odd elements: {@code bits(key, c)} mixes
-     * {@code key + (c + 1) GAMMA}, so element {@code 2i} of a chunk from counter c needs offset
-     * {@code 2i + 1} and element {@code 2i + 1} offset {@code 2i + 2}.
-     */
-    private static final long[] EVEN_STEPS = steps(L / 2, 1);
-    private static final long[] ODD_STEPS = steps(L / 2, 2);
+    /** 0, 2, 4, ..: a draw vector's lanes are every other element of a chunk (the even or the odd ones). */
+    private static final long[] EVERY_OTHER = everyOther(L / 2);
     /** The low 32 bits of a long lane: the float lane {@code 2i} of long lane {@code i} (lanes are little-endian). */
     private static final long LOW_WORD = 0xFFFF_FFFFL;
+    /** Floats per block of dropout masks: the block's keep words (one long per float) stay in L1. */
+    private static final int DROPOUT_BLOCK = 16 * L;
+    /** Per-thread keep words of one dropout block. */
+    private static final ThreadLocal<long[]> DROPOUT_KEEP = ThreadLocal.withInitial(() -> new long[DROPOUT_BLOCK]);
 
-    private static long[] steps(int n, int first) {
+    private static long[] everyOther(int n) {
         long[] a = new long[n];
         for (int i = 0; i < n; i++) {
-            a[i] = first + 2L * i;
+            a[i] = 2L * i;
         }
         return a;
     }
@@ -56,47 +55,56 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
     @Override
     public void dropout(float[] src, float[] dst, int from, int to, long key, long counter, long threshold,
                         float scale) {
+        // Two loops over a block, each with one copy of its vector code. Calls to small per-chunk methods were
+        // inlined into this loop until C2's node budget ran out, and the rest (a store, a whole method) was
+        // left to slow Java code in some JVMs and not others: cifar's first dropout took 1.2-6.6 ms instead of
+        // 0.2 in some bench runs, 4 ns per value.
         long[] keep = DROPOUT_KEEP.get();
         int j = from;
-        for (int end = to - L; j <= end; j += L, counter += L) {
-            // three small methods per chunk, handing over through a long array: C2 compiles a method's
-            // vector operations only within its node budget, and a vector passed between methods that
-            // are not inlined is boxed
-            keepWords(key, counter, EVEN_STEPS, LOW_WORD, threshold, keep, 0);
-            keepWords(key, counter, ODD_STEPS, ~LOW_WORD, threshold, keep, L / 2);
-            applyKeep(src, dst, j, scale, keep);
+        while (to - j >= L) {
+            int n = Math.min(DROPOUT_BLOCK, (to - j) / L * L);
+            keepWords(key, counter, threshold, keep, n);
+            applyKeep(src, dst, j, n, scale, keep);
+            j += n;
+            counter += n;
         }
         TAIL.dropout(src, dst, j, to, key, counter, threshold, scale);
     }
 
-    /** Per-thread keep words of one dropout chunk: the even elements' L/2 long lanes, then the odd ones'. */
-    private static final ThreadLocal<long[]> DROPOUT_KEEP = ThreadLocal.withInitial(() -> new long[L]);
-
     /**
-     * The keep masks of the L/2 draws {@code bits(key, counter + steps[i] - 1)}, each 0 or all ones (the
-     * sign of {@code (bits >>> 11) - threshold}), cut to {@code word}: the half of each long lane that
-     * overlays its element's float, to {@code keep[o .. o + L/2)}.
+     * The keep masks of the {@code n} draws of a block from {@code counter}, L/2 long lanes per vector:
+     * vector {@code t} holds the even ({@code t} even) or odd elements of chunk {@code t / 2}. Each lane is 0
+     * or all ones (the sign of {@code (bits >>> 11) - threshold}), cut to the word over its element's
+     * float, and goes to {@code keep[t L/2 ..)}.
      */
-    private static void keepWords(long key, long counter, long[] steps, long word, long threshold, long[] keep,
-                                  int o) {
-        LongVector z = LongVector.fromArray(LONGS, steps, 0).add(counter).mul(SplitMix64.GAMMA).add(key);
-        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(SplitMix64.MIX_1);
-        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(SplitMix64.MIX_2);
-        z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-        z.lanewise(VectorOperators.LSHR, 11).sub(threshold).lanewise(VectorOperators.ASHR, 63)
-                .lanewise(VectorOperators.AND, word).intoArray(keep, o);
+    private static void keepWords(long key, long counter, long threshold, long[] keep, int n) {
+        int half = L / 2;
+        for (int t = 0; t * half < n; t++) {
+            // element (t / 2) L + (t & 1) + 2i of the block is draw bits(key, counter + that), which mixes
+            // key + (counter + that + 1) GAMMA
+            long first = counter + (long) (t >> 1) * L + (t & 1) + 1;
+            long word = (t & 1) == 0 ? LOW_WORD : ~LOW_WORD;
+            LongVector z = LongVector.fromArray(LONGS, EVERY_OTHER, 0).add(first).mul(SplitMix64.GAMMA).add(key);
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(SplitMix64.MIX_1);
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(SplitMix64.MIX_2);
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+            z.lanewise(VectorOperators.LSHR, 11).sub(threshold).lanewise(VectorOperators.ASHR, 63)
+                    .lanewise(VectorOperators.AND, word).intoArray(keep, t * half);
+        }
     }
 
     /**
-     * {@code dst[j..j+L) = (src * scale) & keep}: the even and odd elements' words OR-ed into one mask
-     * per float, no conversion and no shuffle (both were at times left to slow Java code by C2 in a
-     * training JVM: cifar's dropouts took 1.5-6.6 ms instead of about 0.3).
+     * {@code dst[j..j+n) = (src * scale) & keep}: each chunk's even and odd words OR-ed into one mask per
+     * float, no conversion and no shuffle (both were also, at times, left to slow Java code by C2).
      */
-    private static void applyKeep(float[] src, float[] dst, int j, float scale, long[] keep) {
-        LongVector mask = LongVector.fromArray(LONGS, keep, 0)
-                .lanewise(VectorOperators.OR, LongVector.fromArray(LONGS, keep, L / 2));
-        FloatVector.fromArray(S, src, j).lanewise(MUL, FloatVector.broadcast(S, scale)).reinterpretAsLongs()
-                .lanewise(VectorOperators.AND, mask).reinterpretAsFloats().intoArray(dst, j);
+    private static void applyKeep(float[] src, float[] dst, int j, int n, float scale, long[] keep) {
+        FloatVector k = FloatVector.broadcast(S, scale);
+        for (int i = 0; i < n; i += L) {
+            LongVector mask = LongVector.fromArray(LONGS, keep, i)
+                    .lanewise(VectorOperators.OR, LongVector.fromArray(LONGS, keep, i + L / 2));
+            FloatVector.fromArray(S, src, j + i).lanewise(MUL, k).reinterpretAsLongs()
+                    .lanewise(VectorOperators.AND, mask).reinterpretAsFloats().intoArray(dst, j + i);
+        }
     }
 
     /**
