@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Column;
@@ -188,13 +190,38 @@ final class SparkScoring {
         if (!fs.exists(p)) {
             return; // a glob: Spark's defaults
         }
-        org.apache.hadoop.fs.ContentSummary summary = fs.getContentSummary(p);
-        long files = Math.max(1, summary.getFileCount());
+        long files = 0;
+        long bytes = 0;
+        int rootDepth = fs.getFileStatus(p).isDirectory() ? p.depth() : p.depth() - 1;
+        for (RemoteIterator<LocatedFileStatus> it = fs.listFiles(p, true); it.hasNext(); ) {
+            LocatedFileStatus f = it.next();
+            if (readBySpark(f.getPath(), rootDepth)) {
+                files++;
+                bytes += f.getLen();
+            }
+        }
+        files = Math.max(1, files);
         boolean byCount = files >= (long) FILES_PER_TASK_TO_SPLIT_BY_COUNT * tasks;
-        long openCost = Math.max(1, summary.getLength() / files) * (byCount ? OPEN_COST_BY_COUNT : 1);
-        long perTask = (summary.getLength() + files * openCost) / tasks + 1;
+        long openCost = Math.max(1, bytes / files) * (byCount ? OPEN_COST_BY_COUNT : 1);
+        long perTask = (bytes + files * openCost) / tasks + 1;
         spark.conf().set("spark.sql.files.openCostInBytes", openCost);
         spark.conf().set("spark.sql.files.maxPartitionBytes", Math.max(perTask, openCost));
+    }
+
+    /**
+     * False for the files Spark's file sources skip: a name, or a folder's name below the input, that starts
+     * with '.' or '_' (Hadoop's {@code .crc} side files, {@code _SUCCESS}). Counting the 21 side files of a
+     * 20-file Parquet folder halved the average file length: its splits took 7, 7 and 6 files, and the third
+     * task ran alone on one of the 2 cores for about a quarter of the run.
+     */
+    static boolean readBySpark(Path file, int rootDepth) {
+        for (Path q = file; q != null && q.depth() > rootDepth; q = q.getParent()) {
+            String name = q.getName();
+            if (name.startsWith(".") || name.startsWith("_")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Dataset<Row> read(SparkSession spark, String format, ScoringOptions o) {

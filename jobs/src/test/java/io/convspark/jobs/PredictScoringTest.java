@@ -183,6 +183,17 @@ class PredictScoringTest {
         assertTrue(badFormat.err().contains("--format: expected png or parquet"), badFormat.err());
     }
 
+    /** The number of rows in each partition of {@code binaryFile} over {@code dir}. */
+    private static List<Integer> rowsPerPartition(SparkSession spark, Path dir) {
+        return spark.read().format("binaryFile").load(dir.toString()).javaRDD().mapPartitions(rows -> {
+            int n = 0;
+            for (; rows.hasNext(); rows.next()) {
+                n++;
+            }
+            return List.of(n).iterator();
+        }).collect();
+    }
+
     @Test
     void foldersOfManySmallFilesSplitIntoEqualCountsOfFiles() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("sizes"));
@@ -193,14 +204,7 @@ class PredictScoringTest {
                 .config("spark.driver.host", "127.0.0.1").getOrCreate();
         try {
             SparkScoring.sizeSplits(spark, dir.toString(), 8);
-            List<Integer> counts = spark.read().format("binaryFile").load(dir.toString()).javaRDD()
-                    .mapPartitions(rows -> {
-                        int n = 0;
-                        for (; rows.hasNext(); rows.next()) {
-                            n++;
-                        }
-                        return List.of(n).iterator();
-                    }).collect();
+            List<Integer> counts = rowsPerPartition(spark, dir);
             assertEquals(160, counts.stream().mapToInt(Integer::intValue).sum(), counts.toString());
             assertTrue(counts.size() >= 7 && counts.size() <= 9, counts.toString());
             // the longest task decides a pass: no partition more than 10% above the mean of 20 files
@@ -209,5 +213,31 @@ class PredictScoringTest {
         } finally {
             spark.stop();
         }
+    }
+
+    @Test
+    void hiddenSideFilesDoNotSkewTheSplitsOfAFewLargeFiles() throws Exception {
+        // 20 equal data files with Hadoop's .crc side files and _SUCCESS, as a checksumming file system writes a
+        // Parquet folder: Spark reads only the 20; counted too, they made 3 partitions (7, 7, 6) for 4 tasks
+        Path dir = Files.createDirectories(tmp.resolve("large"));
+        for (int i = 0; i < 20; i++) {
+            String name = String.format("part-%05d.bin", i);
+            Files.write(dir.resolve(name), new byte[50_000]);
+            Files.write(dir.resolve("." + name + ".crc"), new byte[400]);
+        }
+        Files.write(dir.resolve("_SUCCESS"), new byte[0]);
+        Files.write(dir.resolve("._SUCCESS.crc"), new byte[8]);
+        SparkSession spark = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1").getOrCreate();
+        try {
+            SparkScoring.sizeSplits(spark, dir.toString(), 4);
+            List<Integer> counts = rowsPerPartition(spark, dir);
+            assertEquals(List.of(5, 5, 5, 5), counts);
+        } finally {
+            spark.stop();
+        }
+        assertFalse(SparkScoring.readBySpark(new org.apache.hadoop.fs.Path("/in/_tmp/a.png"), 1));
+        assertFalse(SparkScoring.readBySpark(new org.apache.hadoop.fs.Path("/in/x/.a.png.crc"), 1));
+        assertTrue(SparkScoring.readBySpark(new org.apache.hadoop.fs.Path("/_in/x/a.png"), 1), "above the input");
     }
 }
