@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
@@ -110,7 +110,8 @@ final class SparkScoring {
                     long invalidBefore = counters.invalidImages();
                     long[] timesBefore = counters.phaseNanos();
                     long start = System.nanoTime();
-                    out.write(dir -> result.write().options(OUTPUT_PARQUET_OPTIONS).parquet(dir.toString()), o.overwrite || pass > 1);
+                    out.write(dir -> result.write().options(OUTPUT_PARQUET_OPTIONS).parquet(dir.toString()),
+                            o.overwrite || pass > 1);
                     seconds = (System.nanoTime() - start) / 1e9;
                     images = counters.scoredImages() - scoredBefore;
                     invalid = counters.invalidImages() - invalidBefore;
@@ -187,12 +188,15 @@ final class SparkScoring {
     static void sizeSplits(SparkSession spark, String input, int tasks) throws IOException {
         Path p = new Path(input);
         FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        if (!fs.exists(p)) {
+        FileStatus root;
+        try {
+            root = fs.getFileStatus(p);
+        } catch (java.io.FileNotFoundException glob) {
             return; // a glob: Spark's defaults
         }
         long files = 0;
         long bytes = 0;
-        int rootDepth = fs.getFileStatus(p).isDirectory() ? p.depth() : p.depth() - 1;
+        int rootDepth = root.isDirectory() ? p.depth() : p.depth() - 1;
         for (RemoteIterator<LocatedFileStatus> it = fs.listFiles(p, true); it.hasNext(); ) {
             LocatedFileStatus f = it.next();
             if (readBySpark(f.getPath(), rootDepth)) {
