@@ -120,12 +120,16 @@ public final class LayerHarness {
 
     /**
      * The layer type, with "/winograd" for Conv2D layers computed by Winograd (their GFLOP/s are then
-     * effective: direct-convolution FLOPs / time), "+activation" for a BatchNormalization that applies
+     * effective: direct-convolution FLOPs / time), "/short-k" for those computed by the short-reduction
+     * kernel, "+activation" for a BatchNormalization that applies
      * the activation layer after it, and "(fused)" for that activation layer (it then costs nothing).
      */
     private static String typeAndAlgorithm(Layer layer) {
         if (layer instanceof Conv2D conv && conv.algorithm().startsWith("winograd")) {
             return layer.type() + "/winograd";
+        }
+        if (layer instanceof Conv2D conv && conv.algorithm().equals("im2col-short-k")) {
+            return layer.type() + "/short-k";
         }
         if (layer instanceof BatchNormalization && !layer.activation().isLinear()) {
             return layer.type() + "+" + layer.activation().name();

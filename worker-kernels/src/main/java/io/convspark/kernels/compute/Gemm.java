@@ -10,6 +10,11 @@ package io.convspark.kernels.compute;
 public interface Gemm {
     String name();
 
+    /** True for native BLAS (OpenBLAS through netlib), false for the pure-Java back-ends. */
+    default boolean isNative() {
+        return false;
+    }
+
     void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                float[] a, int aOff, int lda,
                float[] b, int bOff, int ldb,

@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Register-tiled GEMM micro-kernels over packed panels (see {@link GemmPacking}): each computes one
  * {@code MR x W} tile of C, {@code C[r][j] (+)= sum_p Ap[p][r] * Bp[p][j]}, reducing
- * over the {@code kc} rows of the packed panels. Per step {@code p} it loads {@code W / L} vectors of
+ * over the {@code kc} rows of the packed panels ({@code ldb} floats apart in B: the panel width when B
+ * is packed, a row stride when it is not). Per step {@code p} it loads {@code W / L} vectors of
  * the B panel, broadcasts each of the {@code MR} values of the A panel, and issues
  * {@code MR * W / L} FMAs into accumulators that live in vector registers for the whole loop.
  *
@@ -47,7 +48,7 @@ final class GemmMicroKernels {
     }
 
     /** 8 x 2L tile: C[r][j] (+)= sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
-    static void kernel8x2(int kc, float[] a, int ai, float[] b, int bi,
+    static void kernel8x2(int kc, float[] a, int ai, float[] b, int bi, int ldb,
                           float[] c, int ci, int ldc, boolean accumulate) {
         final int lanes = S.length();
         FloatVector zero = FloatVector.zero(S);
@@ -68,7 +69,7 @@ final class GemmMicroKernels {
         FloatVector c70 = accumulate ? FloatVector.fromArray(S, c, ci + 7 * ldc) : zero;
         FloatVector c71 = accumulate ? FloatVector.fromArray(S, c, ci + 7 * ldc + lanes) : zero;
         for (int p = 0; p < kc; p++) {
-            int bp = bi + p * 2 * lanes;
+            int bp = bi + p * ldb;
             int ap = ai + p * 8;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + lanes);
@@ -124,7 +125,7 @@ final class GemmMicroKernels {
     }
 
     /** 8 x L tile: C[r][j] (+)= sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
-    static void kernel8x1(int kc, float[] a, int ai, float[] b, int bi,
+    static void kernel8x1(int kc, float[] a, int ai, float[] b, int bi, int ldb,
                           float[] c, int ci, int ldc, boolean accumulate) {
         final int lanes = S.length();
         FloatVector zero = FloatVector.zero(S);
@@ -137,7 +138,7 @@ final class GemmMicroKernels {
         FloatVector c60 = accumulate ? FloatVector.fromArray(S, c, ci + 6 * ldc) : zero;
         FloatVector c70 = accumulate ? FloatVector.fromArray(S, c, ci + 7 * ldc) : zero;
         for (int p = 0; p < kc; p++) {
-            int bp = bi + p * lanes;
+            int bp = bi + p * ldb;
             int ap = ai + p * 8;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector a0 = FloatVector.broadcast(S, a[ap]);
@@ -176,7 +177,7 @@ final class GemmMicroKernels {
     }
 
     /** 4 x 2L tile: C[r][j] (+)= sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
-    static void kernel4x2(int kc, float[] a, int ai, float[] b, int bi,
+    static void kernel4x2(int kc, float[] a, int ai, float[] b, int bi, int ldb,
                           float[] c, int ci, int ldc, boolean accumulate) {
         final int lanes = S.length();
         FloatVector zero = FloatVector.zero(S);
@@ -189,7 +190,7 @@ final class GemmMicroKernels {
         FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, ci + 3 * ldc) : zero;
         FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, ci + 3 * ldc + lanes) : zero;
         for (int p = 0; p < kc; p++) {
-            int bp = bi + p * 2 * lanes;
+            int bp = bi + p * ldb;
             int ap = ai + p * 4;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + lanes);
@@ -221,7 +222,7 @@ final class GemmMicroKernels {
     }
 
     /** 4 x L tile: C[r][j] (+)= sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
-    static void kernel4x1(int kc, float[] a, int ai, float[] b, int bi,
+    static void kernel4x1(int kc, float[] a, int ai, float[] b, int bi, int ldb,
                           float[] c, int ci, int ldc, boolean accumulate) {
         final int lanes = S.length();
         FloatVector zero = FloatVector.zero(S);
@@ -230,7 +231,7 @@ final class GemmMicroKernels {
         FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, ci + 2 * ldc) : zero;
         FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, ci + 3 * ldc) : zero;
         for (int p = 0; p < kc; p++) {
-            int bp = bi + p * lanes;
+            int bp = bi + p * ldb;
             int ap = ai + p * 4;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector a0 = FloatVector.broadcast(S, a[ap]);

@@ -29,6 +29,11 @@ public final class NativeGemm implements Gemm {
     }
 
     @Override
+    public boolean isNative() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return name;
     }

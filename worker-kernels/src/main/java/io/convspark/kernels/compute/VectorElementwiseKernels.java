@@ -21,7 +21,6 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorElementwiseKernels implements ElementwiseKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final VectorOperators.Binary MAX = VectorOperators.MAX;
     private static final VectorOperators.Binary MUL = VectorOperators.MUL;
     private static final VectorOperators.Binary ADD = VectorOperators.ADD;
     private static final VectorOperators.Ternary FMA = VectorOperators.FMA;
@@ -197,8 +196,10 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
     public void relu(float[] a, int from, int to) {
         int i = from;
         FloatVector zero = FloatVector.zero(S);
+        // max(x, 0) as a compare and a blend (x <= 0 gives +0, NaN stays): Java's MAX costs several instructions
         for (int end = to - L; i <= end; i += L) {
-            FloatVector.fromArray(S, a, i).lanewise(MAX, zero).intoArray(a, i);
+            FloatVector v = FloatVector.fromArray(S, a, i);
+            v.blend(zero, v.compare(VectorOperators.LE, zero)).intoArray(a, i);
         }
         TAIL.relu(a, i, to);
     }

@@ -125,28 +125,73 @@ public final class VectorGemm implements Gemm {
                 int ai = (ir / MR) * kc * MR;
                 int ci = cBase + ir * ldc + jr;
                 if (rows == MR && fullCols) {
-                    microKernel(narrow, kc, aPack, ai, bPack, bi, c, ci, ldc, accumulate);
+                    microKernel(narrow, kc, aPack, ai, bPack, bi, narrow ? LANES : NR, c, ci, ldc, accumulate);
                 } else {
-                    microKernel(narrow, kc, aPack, ai, bPack, bi, tile, 0, NR, false);
+                    microKernel(narrow, kc, aPack, ai, bPack, bi, narrow ? LANES : NR, tile, 0, NR, false);
                     mergeTile(tile, rows, cols, c, ci, ldc, accumulate);
                 }
             }
         }
     }
 
-    private static void microKernel(boolean narrow, int kc, float[] a, int ai, float[] b, int bi,
+    private static void microKernel(boolean narrow, int kc, float[] a, int ai, float[] b, int bi, int ldb,
                                     float[] c, int ci, int ldc, boolean accumulate) {
         if (MR == 8) {
             if (narrow) {
-                GemmMicroKernels.kernel8x1(kc, a, ai, b, bi, c, ci, ldc, accumulate);
+                GemmMicroKernels.kernel8x1(kc, a, ai, b, bi, ldb, c, ci, ldc, accumulate);
             } else {
-                GemmMicroKernels.kernel8x2(kc, a, ai, b, bi, c, ci, ldc, accumulate);
+                GemmMicroKernels.kernel8x2(kc, a, ai, b, bi, ldb, c, ci, ldc, accumulate);
             }
         } else {
             if (narrow) {
-                GemmMicroKernels.kernel4x1(kc, a, ai, b, bi, c, ci, ldc, accumulate);
+                GemmMicroKernels.kernel4x1(kc, a, ai, b, bi, ldb, c, ci, ldc, accumulate);
             } else {
-                GemmMicroKernels.kernel4x2(kc, a, ai, b, bi, c, ci, ldc, accumulate);
+                GemmMicroKernels.kernel4x2(kc, a, ai, b, bi, ldb, c, ci, ldc, accumulate);
+            }
+        }
+    }
+
+    /** Rows of the A panels that {@link #multiplyPanel} takes: 8 with AVX-512, 4 with AVX2. */
+    public static int panelRows() {
+        return MR;
+    }
+
+    /** Columns to which every row of {@link #multiplyPanel}'s B must be readable: {@code n} rounded up to a micro-tile. */
+    public static int readableColumns(int n) {
+        return roundUp(n, NR);
+    }
+
+    /**
+     * {@code C[rows x n] = Ap x B} for one packed panel of A and an unpacked B: the product for a short
+     * reduction (a model's first convolution: {@code k = C*kh*kw + 1} of 10 or 28), where packing B
+     * would cost about as much as the multiplication. Each micro-tile reads its {@code k} B vectors
+     * straight from the rows of B, and C is written once, without being read.
+     *
+     * @param rows rows of C, at most {@link #panelRows()}
+     * @param ap   the panel, {@code Ap[p][r]} at {@code ap[ai + p * panelRows() + r]} for p < k
+     *             (rows from {@code rows} on are computed into a scratch tile only)
+     * @param b    {@code B[p][j]} at {@code b[bOff + p * ldb + j]}, readable for
+     *             {@code j < readableColumns(n)}; columns from {@code n} on go to the scratch tile only,
+     *             so their values do not matter
+     * @param c    {@code C[r][j]} at {@code c[cOff + r * ldc + j]}, overwritten for r < rows, j < n
+     */
+    public static void multiplyPanel(int rows, int n, int k, float[] ap, int ai, float[] b, int bOff, int ldb,
+                                     float[] c, int cOff, int ldc) {
+        if (rows < 1 || rows > MR || n < 1 || k < 1 || ldb < readableColumns(n)) {
+            throw new IllegalArgumentException("multiplyPanel: need 1 <= rows <= " + MR + ", n >= 1, k >= 1 and ldb >= "
+                    + readableColumns(n) + "; got rows=" + rows + ", n=" + n + ", k=" + k + ", ldb=" + ldb);
+        }
+        checkMatrix("A panel", ap, ai, MR, k, MR);
+        checkMatrix("B (readable columns)", b, bOff, ldb, k, readableColumns(n));
+        checkMatrix("C", c, cOff, ldc, rows, n);
+        float[] tile = WORKSPACE.get().tile;
+        for (int jr = 0; jr < n; jr += NR) {
+            int cols = Math.min(NR, n - jr);
+            if (rows == MR && cols == NR) {
+                microKernel(false, k, ap, ai, b, bOff + jr, ldb, c, cOff + jr, ldc, false);
+            } else {
+                microKernel(false, k, ap, ai, b, bOff + jr, ldb, tile, 0, NR, false);
+                mergeTile(tile, rows, cols, c, cOff + jr, ldc, false);
             }
         }
     }

@@ -155,18 +155,28 @@ public final class Conv2D extends ConvolutionLayer<Conv2D.Options> {
 
     @Override
     public void forward(Tensor[] inputs, Tensor output, StepContext ctx) {
-        // z = W * x + b, then y = act(z) in place
+        // y = act(W * x + b): an element-wise activation is applied by the convolution to each part of y
+        // while it is in cache; softmax (over channels) in a pass of its own
+        Activation act = activation();
+        boolean fused = act.isElementwise() && !act.isLinear();
         conv.forward(inputs[0].data(), output.batch(), kernel.values(), kernel.offset(), biasValues(), biasOffset(),
-                output.data(), ctx);
-        activation().forward(output, ctx.executor());
+                output.data(), fused ? act : null, ctx);
+        if (!fused) {
+            act.forward(output, ctx.executor());
+        }
     }
 
     @Override
     public void backward(Tensor[] inputs, Tensor output, Tensor outputGrad, Tensor[] inputGrads, StepContext ctx) {
-        // dL/dz = dL/dy * act'(z), in place in outputGrad
-        activationBackward(output, outputGrad, ctx);
-        // dW, db and (unless not wanted) dx from dL/dz
-        conv.backward(inputs[0].data(), output.batch(), outputGrad.data(), kernel.values(), kernel.offset(),
-                kernel.grads(), kernel.offset(), biasGrads(), biasOffset(), inputGradData(inputGrads), ctx);
+        // dW, db and (unless not wanted) dx from dL/dz = dL/dy * act'(z), which an element-wise activation
+        // makes in place in outputGrad part by part as the convolution reads it; others in a pass of their own
+        Activation act = pendingActivationBackward();
+        boolean fused = act != null && act.isElementwise();
+        if (!fused) {
+            activationBackward(output, outputGrad, ctx);
+        }
+        conv.backward(inputs[0].data(), output.batch(), outputGrad.data(), fused ? output.data() : null,
+                fused ? act : null, kernel.values(), kernel.offset(), kernel.grads(), kernel.offset(), biasGrads(),
+                biasOffset(), inputGradData(inputGrads), ctx);
     }
 }

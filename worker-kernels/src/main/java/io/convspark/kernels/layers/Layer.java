@@ -110,6 +110,14 @@ public abstract class Layer {
         return outputGradientIsPreActivation;
     }
 
+    /**
+     * The activation whose derivative backward still has to apply to the output gradient, or
+     * {@code null} if none (linear, or the gradient already is the pre-activation one).
+     */
+    protected final Activation pendingActivationBackward() {
+        return outputGradientIsPreActivation || activation().isLinear() ? null : activation();
+    }
+
     /** Applies the fused activation's derivative to {@code grad} in place, unless the loss already did. */
     protected final void activationBackward(Tensor output, Tensor grad, StepContext ctx) {
         if (!outputGradientIsPreActivation) {

@@ -39,7 +39,7 @@ class ModelBenchmarkTest {
             assertTrue(run.inference().imagesPerSecond() > 0, run.inference().toString());
             assertEquals(8, run.layers().size());
             LayerTiming conv = run.layers().get(0);
-            assertEquals("Conv2D", conv.type());
+            assertEquals("Conv2D/short-k", conv.type());
             assertEquals(List.of(6, 28, 28), conv.outputShape());
             assertTrue(!conv.inputGradient() && conv.backwardGflop() == conv.forwardGflop(), conv.toString());
             assertTrue(conv.forwardGflops() > 0 && conv.forwardPeakShare() > 0, conv.toString());

@@ -338,7 +338,10 @@ class Conv2DTest {
         layer.backward(new Tensor[] {x}, y, dyCopy, new Tensor[] {null}, CTX);
         float[] dwWithoutDx = java.util.Arrays.copyOfRange(layer.kernel().grads(), layer.kernel().offset(),
                 layer.kernel().offset() + layer.kernel().size());
-        assertArrayEquals(dwWithDx, dwWithoutDx);
+        // without dx a short reduction (here 2*3*3) may take another kernel for dW: equal within float rounding
+        for (int i = 0; i < dwWithDx.length; i++) {
+            assertEquals(dwWithDx[i], dwWithoutDx[i], 1e-5 * Math.max(1, Math.abs(dwWithDx[i])), "dW[" + i + "]");
+        }
     }
 
     @Test

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code auto} (default): {@link WinogradConvolution} for 3x3 stride-1 undilated windows with at
  *       least {@value #WINOGRAD_MIN_CHANNELS} input channels and filters (where its transforms pay
- *       for themselves), {@link GemmConvolution} otherwise;</li>
+ *       for themselves), {@link ShortReductionConvolution} for reductions {@code C*kh*kw} of at most
+ *       {@value ShortReductionConvolution#MAX_K} (first layers), {@link GemmConvolution} otherwise;</li>
  *   <li>{@code gemm}: im2col + GEMM for every convolution;</li>
  *   <li>{@code winograd}: Winograd wherever the window allows it, whatever the channel counts.</li>
  * </ul>
@@ -34,7 +35,8 @@ public enum ConvAlgorithm {
                     configured = parse(System.getProperty("convspark.conv.algorithm", "auto"));
                     LOG.info("convolution algorithm: {} (set -Dconvspark.conv.algorithm=auto|gemm|winograd to override)",
                             configured == AUTO ? "auto: Winograd F(2x2, 3x3) for 3x3 stride-1 convolutions with >= "
-                                    + WINOGRAD_MIN_CHANNELS + " channels in and out, im2col + GEMM otherwise"
+                                    + WINOGRAD_MIN_CHANNELS + " channels in and out, a short-reduction kernel for C*kh*kw <= "
+                                    + ShortReductionConvolution.MAX_K + ", im2col + GEMM otherwise"
                                     : configured.name().toLowerCase(Locale.ROOT));
                 }
                 a = configured;
@@ -55,12 +57,17 @@ public enum ConvAlgorithm {
 
     /**
      * A convolution of {@code channels} into {@code filters} over {@code g} computed by this algorithm;
-     * im2col + GEMM where Winograd does not apply (window, or workspaces too large for arrays).
+     * where Winograd does not apply (window, or workspaces too large for arrays), the short-reduction
+     * kernel ({@code auto}) or im2col + GEMM.
      */
     public Convolution create(ConvGeometry g, int channels, int filters) {
         boolean winograd = WinogradConvolution.supports(g) && WinogradConvolution.fits(g, channels, filters)
                 && (this == WINOGRAD
                 || this == AUTO && channels >= WINOGRAD_MIN_CHANNELS && filters >= WINOGRAD_MIN_CHANNELS);
-        return winograd ? new WinogradConvolution(g, channels, filters) : new GemmConvolution(g, channels, filters);
+        if (winograd) {
+            return new WinogradConvolution(g, channels, filters);
+        }
+        return this == AUTO && ShortReductionConvolution.suits(g, channels)
+                ? new ShortReductionConvolution(g, channels, filters) : new GemmConvolution(g, channels, filters);
     }
 }

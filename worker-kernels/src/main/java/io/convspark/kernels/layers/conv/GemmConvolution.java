@@ -2,6 +2,7 @@ package io.convspark.kernels.layers.conv;
 
 import io.convspark.kernels.compute.Gemm;
 import io.convspark.kernels.compute.KernelExecutor;
+import io.convspark.kernels.layers.Activation;
 import io.convspark.kernels.layers.ConvGeometry;
 import io.convspark.kernels.layers.StepContext;
 import java.util.Arrays;
@@ -102,15 +103,18 @@ public final class GemmConvolution implements Convolution {
     }
 
     /**
-     * {@code y_n = W x im2col(x_n) + b} for every sample.
+     * {@code y_n = act(W x im2col(x_n) + b)} for every sample; bias and activation in one pass over
+     * each output row, while the sample's product is still in cache.
      *
      * @param x    {@code batch} input samples of {@code C*H*W} floats
      * @param w    the kernel {@code [F, C, kh, kw]} starting at {@code wOff}
      * @param b    the bias {@code [F]} starting at {@code bOff}, or {@code null} for none
      * @param y    receives {@code batch} output samples of {@code F*outH*outW} floats (overwritten)
+     * @param act  an element-wise activation, or {@code null} for none
      */
     @Override
-    public void forward(float[] x, int batch, float[] w, int wOff, float[] b, int bOff, float[] y, StepContext ctx) {
+    public void forward(float[] x, int batch, float[] w, int wOff, float[] b, int bOff, float[] y, Activation act,
+                        StepContext ctx) {
         KernelExecutor ex = ctx.executor();
         Gemm gemm = ctx.gemm();
         int gs = groupFor(batch, ex.parallelism());
@@ -124,7 +128,7 @@ public final class GemmConvolution implements Convolution {
                 int size = Math.min(gs, batch - n0);
                 if (size == 1 || gs == 1) {
                     for (int n = n0; n < n0 + size; n++) {
-                        forwardOne(x, n * xSize, w, wOff, b, bOff, y, n * ySize, slot, gemm);
+                        forwardOne(x, n * xSize, w, wOff, b, bOff, y, n * ySize, act, slot, gemm);
                     }
                     continue;
                 }
@@ -136,7 +140,7 @@ public final class GemmConvolution implements Convolution {
                 }
                 float[] zs = z[slot];
                 gemm.sgemm(false, false, filters, ld, k, 1f, w, wOff, k, c, 0, ld, 0f, zs, 0, ld);
-                // y_n[f, :] = z[f, j*P : (j+1)*P] + b[f]
+                // y_n[f, :] = act(z[f, j*P : (j+1)*P] + b[f])
                 for (int j = 0; j < size; j++) {
                     int yOff = (n0 + j) * ySize;
                     for (int f = 0; f < filters; f++) {
@@ -150,28 +154,36 @@ public final class GemmConvolution implements Convolution {
                                 y[dst + q] = zs[src + q] + bias;
                             }
                         }
+                        if (act != null) {
+                            act.apply(y, dst, dst + p);
+                        }
                     }
                 }
             }
         });
     }
 
-    /** One sample's GEMM written straight into its output: y_n[F, P] = W[F, K] x col[K, P], then + b. */
+    /** One sample's GEMM written straight into its output: y_n[F, P] = W[F, K] x col[K, P], then + b and act. */
     private void forwardOne(float[] x, int xOff, float[] w, int wOff, float[] b, int bOff, float[] y, int yOff,
-                            int slot, Gemm gemm) {
+                            Activation act, int slot, Gemm gemm) {
         float[] c = pointwise ? x : col[slot];
         int cOff = pointwise ? xOff : 0;
         if (!pointwise) {
             Im2Col.im2col(x, xOff, channels, g, c, 0);
         }
         gemm.sgemm(false, false, filters, p, k, 1f, w, wOff, k, c, cOff, p, 0f, y, yOff, p);
-        if (b != null) {
-            // the bias is added after the product, as in the grouped path, so results do not depend on grouping
-            for (int f = 0; f < filters; f++) {
+        // the bias is added after the product, as in the grouped path, so results do not depend on grouping;
+        // each row gets bias and activation while it is in L1
+        for (int f = 0; f < filters; f++) {
+            int row = yOff + f * p;
+            if (b != null) {
                 float bias = b[bOff + f];
-                for (int q = yOff + f * p, end = q + p; q < end; q++) {
+                for (int q = row, end = row + p; q < end; q++) {
                     y[q] += bias;
                 }
+            }
+            if (act != null) {
+                act.apply(y, row, row + p);
             }
         }
     }
@@ -185,8 +197,8 @@ public final class GemmConvolution implements Convolution {
      * @param db  bias gradient array (slice at {@code dbOff}), or {@code null} if there is no bias
      */
     @Override
-    public void backward(float[] x, int batch, float[] dy, float[] w, int wOff, float[] dw, int dwOff,
-                         float[] db, int dbOff, float[] dx, StepContext ctx) {
+    public void backward(float[] x, int batch, float[] dy, float[] y, Activation act, float[] w, int wOff,
+                         float[] dw, int dwOff, float[] db, int dbOff, float[] dx, StepContext ctx) {
         KernelExecutor ex = ctx.executor();
         Gemm gemm = ctx.gemm();
         int slots = ex.parallelism();
@@ -205,6 +217,10 @@ public final class GemmConvolution implements Convolution {
                 int n0 = grp * gs;
                 int size = Math.min(gs, batch - n0);
                 boolean first = grp == from;
+                if (act != null) {
+                    // dz = dy * act'(z) for the group's samples, in place, right before they are read
+                    act.derive(y, dy, n0 * ySize, (n0 + size) * ySize);
+                }
                 if (db != null) {
                     // db_slot[f] += sum_n sum_p dy_n[f, p]
                     dbPartial.addPlaneSums(slot, dy, n0, size, filters, p);

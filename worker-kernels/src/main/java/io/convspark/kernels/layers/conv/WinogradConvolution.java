@@ -2,6 +2,7 @@ package io.convspark.kernels.layers.conv;
 
 import io.convspark.kernels.compute.Gemm;
 import io.convspark.kernels.compute.KernelExecutor;
+import io.convspark.kernels.layers.Activation;
 import io.convspark.kernels.layers.ConvGeometry;
 import io.convspark.kernels.layers.StepContext;
 import java.util.Arrays;
@@ -120,7 +121,8 @@ public final class WinogradConvolution implements Convolution {
     }
 
     @Override
-    public void forward(float[] x, int batch, float[] w, int wOff, float[] b, int bOff, float[] y, StepContext ctx) {
+    public void forward(float[] x, int batch, float[] w, int wOff, float[] b, int bOff, float[] y, Activation act,
+                        StepContext ctx) {
         KernelExecutor ex = ctx.executor();
         Gemm gemm = ctx.gemm();
         int gs = groupSize(batch, ex.parallelism());
@@ -154,6 +156,9 @@ public final class WinogradConvolution implements Convolution {
                         } else {
                             outputTiles(ms, f * cols + j * tiles, mStride, y, yOff, bias, tile);
                         }
+                        if (act != null) {
+                            act.apply(y, yOff, yOff + g.outPlane()); // the plane just written, still in L1
+                        }
                     }
                 }
             }
@@ -161,8 +166,8 @@ public final class WinogradConvolution implements Convolution {
     }
 
     @Override
-    public void backward(float[] x, int batch, float[] dy, float[] w, int wOff, float[] dw, int dwOff,
-                         float[] db, int dbOff, float[] dx, StepContext ctx) {
+    public void backward(float[] x, int batch, float[] dy, float[] y, Activation act, float[] w, int wOff,
+                         float[] dw, int dwOff, float[] db, int dbOff, float[] dx, StepContext ctx) {
         KernelExecutor ex = ctx.executor();
         Gemm gemm = ctx.gemm();
         int slots = ex.parallelism();
@@ -188,6 +193,10 @@ public final class WinogradConvolution implements Convolution {
                 int cols = size * tiles;
                 int vStride = planeStride(channels, cols);
                 int mStride = planeStride(filters, cols);
+                if (act != null) {
+                    // dz = dy * act'(z) for the group's samples, in place, right before they are read
+                    act.derive(y, dy, n0 * ySize, (n0 + size) * ySize);
+                }
                 if (db != null) {
                     // db_slot[f] += sum_n sum_p dy_n[f, p]
                     dbPartial.addPlaneSums(slot, dy, n0, size, filters, p);

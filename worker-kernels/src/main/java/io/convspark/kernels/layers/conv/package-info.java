@@ -5,11 +5,15 @@
  * stage), the im2col/col2im lowering
  * ({@link io.convspark.kernels.layers.conv.Im2Col}), the dense convolutions behind one interface
  * ({@link io.convspark.kernels.layers.conv.Convolution}): im2col + GEMM
- * ({@link io.convspark.kernels.layers.conv.GemmConvolution}) and Winograd F(2x2, 3x3)
+ * ({@link io.convspark.kernels.layers.conv.GemmConvolution}), the same lowering with a register-tiled
+ * product for short reductions, a model's first layer
+ * ({@link io.convspark.kernels.layers.conv.ShortReductionConvolution}), and Winograd F(2x2, 3x3)
  * ({@link io.convspark.kernels.layers.conv.WinogradConvolution}, its tile transforms in
  * {@link io.convspark.kernels.layers.conv.WinogradTransforms} and, vectorized over whole planes,
  * {@link io.convspark.kernels.layers.conv.WinogradPlanes}), chosen per layer by
- * {@link io.convspark.kernels.layers.conv.ConvAlgorithm}; and the direct depthwise convolution
+ * {@link io.convspark.kernels.layers.conv.ConvAlgorithm}; each applies an element-wise activation to
+ * its output, and its derivative to the output gradient, part by part while the part is in cache;
+ * and the direct depthwise convolution
  * ({@link io.convspark.kernels.layers.conv.DepthwiseConvolution}). The kernels work on flat NCHW
  * arrays and own their per-slot workspaces, so layers can compose them (SeparableConv2D is a
  * depthwise convolution followed by a 1x1 GEMM convolution).

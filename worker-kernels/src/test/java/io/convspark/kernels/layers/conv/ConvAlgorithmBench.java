@@ -1,5 +1,6 @@
 package io.convspark.kernels.layers.conv;
 
+import static io.convspark.kernels.layers.conv.ConvTesting.gaussian;
 import io.convspark.kernels.compute.Gemms;
 import io.convspark.kernels.compute.KernelExecutor;
 import io.convspark.kernels.layers.ConvGeometry;
@@ -39,11 +40,11 @@ public final class ConvAlgorithmBench {
                     (Boolean) s[5] ? Padding.SAME : Padding.VALID);
             Convolution[] convs = {new GemmConvolution(g, c, f, 1), new GemmConvolution(g, c, f),
                     new WinogradConvolution(g, c, f)};
-            float[] x = random(rnd, batch * c * h * h);
-            float[] w = random(rnd, f * c * 9);
-            float[] b = random(rnd, f);
+            float[] x = gaussian(rnd, batch * c * h * h);
+            float[] w = gaussian(rnd, f * c * 9);
+            float[] b = gaussian(rnd, f);
             float[] y = new float[batch * f * g.outPlane()];
-            float[] dy = random(rnd, y.length);
+            float[] dy = gaussian(rnd, y.length);
             float[] dw = new float[w.length];
             float[] db = new float[f];
             float[] dx = new float[x.length];
@@ -72,11 +73,4 @@ public final class ConvAlgorithmBench {
         ex.close();
     }
 
-    private static float[] random(Random rnd, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) rnd.nextGaussian();
-        }
-        return a;
-    }
 }

@@ -1,5 +1,8 @@
 package io.convspark.kernels.layers.conv;
 
+import static io.convspark.kernels.layers.conv.ConvTesting.assertRelative;
+import static io.convspark.kernels.layers.conv.ConvTesting.uniform;
+import static io.convspark.kernels.layers.conv.ConvTesting.widen;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,10 +63,10 @@ class WinogradConvolutionTest {
     private static float[][] run(Convolution conv, Case c, KernelExecutor ex, Gemm gemm, boolean inPlace) {
         Random r = new Random(7);
         ConvGeometry g = c.geometry();
-        float[] x = random(r, c.batch() * c.channels() * g.inPlane());
-        float[] w = random(r, c.filters() * c.channels() * 9);
-        float[] b = random(r, c.filters());
-        float[] dy = random(r, c.batch() * c.filters() * g.outPlane());
+        float[] x = uniform(r, c.batch() * c.channels() * g.inPlane());
+        float[] w = uniform(r, c.filters() * c.channels() * 9);
+        float[] b = uniform(r, c.filters());
+        float[] dy = uniform(r, c.batch() * c.filters() * g.outPlane());
         float[] y = new float[dy.length];
         StepContext ctx = new StepContext(ex, gemm).training(true);
         conv.forward(x, c.batch(), w, 0, b, 0, y, ctx);
@@ -74,14 +77,6 @@ class WinogradConvolutionTest {
         return new float[][] {y, dx, dw, db};
     }
 
-    private static float[] random(Random r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return a;
-    }
-
     /** The definition in double precision: y, dx, dW, db of a 3x3 stride-1 cross-correlation. */
     private static double[][] reference(Case c) {
         Random r = new Random(7);
@@ -89,10 +84,10 @@ class WinogradConvolutionTest {
         int n = c.batch();
         int ch = c.channels();
         int f = c.filters();
-        float[] x = random(r, n * ch * g.inPlane());
-        float[] w = random(r, f * ch * 9);
-        float[] b = random(r, f);
-        float[] dy = random(r, n * f * g.outPlane());
+        float[] x = uniform(r, n * ch * g.inPlane());
+        float[] w = uniform(r, f * ch * 9);
+        float[] b = uniform(r, f);
+        float[] dy = uniform(r, n * f * g.outPlane());
         double[] y = new double[dy.length];
         double[] dx = new double[x.length];
         double[] dw = new double[w.length];
@@ -129,30 +124,6 @@ class WinogradConvolutionTest {
     }
 
     private static final String[] PARTS = {"output", "input gradient", "kernel gradient", "bias gradient"};
-
-    /** |e - a| <= rtol * max(|e|, rms(e)) for every element. */
-    private static void assertRelative(double[] e, float[] a, double rtol, String what) {
-        assertEquals(e.length, a.length, what + " length");
-        double sq = 0;
-        for (double v : e) {
-            sq += v * v;
-        }
-        double rms = Math.sqrt(sq / Math.max(1, e.length));
-        for (int i = 0; i < e.length; i++) {
-            double scale = Math.max(rms, Math.abs(e[i]));
-            if (!(Math.abs(e[i] - a[i]) <= rtol * scale)) {
-                throw new AssertionError(what + " element " + i + ": expected " + e[i] + " but was " + a[i]);
-            }
-        }
-    }
-
-    private static double[] widen(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i];
-        }
-        return d;
-    }
 
     @Test
     void equalsTheDefinitionForwardAndBackward() {
@@ -236,11 +207,11 @@ class WinogradConvolutionTest {
         ConvGeometry g = c.geometry();
         WinogradConvolution conv = new WinogradConvolution(g, c.channels(), c.filters());
         Random r = new Random(3);
-        float[] x = random(r, c.batch() * c.channels() * g.inPlane());
-        float[] w = random(r, c.filters() * c.channels() * 9);
-        float[] b = random(r, c.filters());
+        float[] x = uniform(r, c.batch() * c.channels() * g.inPlane());
+        float[] w = uniform(r, c.filters() * c.channels() * 9);
+        float[] b = uniform(r, c.filters());
         float[] y = new float[c.batch() * c.filters() * g.outPlane()];
-        float[] dy = random(r, y.length);
+        float[] dy = uniform(r, y.length);
         float[] dw = new float[w.length];
         float[] db = new float[b.length];
         float[] dx = new float[x.length];
@@ -271,7 +242,9 @@ class WinogradConvolutionTest {
     void autoTakesWinogradForWideThreeByThreeLayersOnly() {
         ConvGeometry same = ConvGeometry.of("t", 16, 16, 3, 3, 1, 1, 1, 1, Padding.SAME);
         assertEquals("winograd-2x2-3x3", ConvAlgorithm.AUTO.create(same, 32, 64).algorithm());
-        assertEquals("im2col-gemm", ConvAlgorithm.AUTO.create(same, 3, 32).algorithm());
+        assertEquals("im2col-short-k", ConvAlgorithm.AUTO.create(same, 3, 32).algorithm());
+        assertEquals("im2col-gemm", ConvAlgorithm.AUTO.create(same, 8, 8).algorithm());
+        assertEquals("im2col-gemm", ConvAlgorithm.GEMM.create(same, 3, 32).algorithm());
         assertEquals("im2col-gemm", ConvAlgorithm.GEMM.create(same, 32, 64).algorithm());
         assertEquals("winograd-2x2-3x3", ConvAlgorithm.WINOGRAD.create(same, 3, 32).algorithm());
         ConvGeometry strided = ConvGeometry.of("t", 16, 16, 3, 3, 2, 2, 1, 1, Padding.SAME);
