@@ -101,6 +101,28 @@ def main():
                 name, row["threads"], row["ours_train"], row["torch_train"], row["train_ratio"],
                 row["ours_infer"], row["torch_infer"], row["infer_ratio"]))
 
+    # thread scaling of each side: the most threads over one thread, training and inference
+    scaling = []
+    for name in om:
+        runs = sorted(zip(om[name]["runs"], tm[name]["runs"]), key=lambda r: r[0]["threads"])
+        (o1, t1), (on, tn) = runs[0], runs[-1]
+        if len(runs) < 2 or o1["threads"] != 1:
+            continue
+        sc = {"model": name, "threads": on["threads"]}
+        for side, a1, an in (("ours", o1, on), ("torch", t1, tn)):
+            for kind in ("training", "inference"):
+                sc[side + "_" + kind] = ratio(an[kind]["images_per_second"], a1[kind]["images_per_second"])
+        scaling.append(sc)
+    if scaling:
+        lines.append("")
+        header = "%-18s %7s %12s %12s %12s %12s" % ("model", "threads", "ours train", "torch train", "ours infer",
+                                                    "torch infer")
+        lines += [header + "   (images/s at N threads / at 1 thread)", "-" * len(header)]
+        for sc in scaling:
+            lines.append("%-18s %7d %11.2fx %11.2fx %11.2fx %11.2fx" % (
+                sc["model"], sc["threads"], sc["ours_training"], sc["torch_training"], sc["ours_inference"],
+                sc["torch_inference"]))
+
     lines.append("")
     header = "%-18s %7s %-16s %9s %9s %6s %9s %9s %6s" % ("model", "threads", "layer", "ours fwd", "torch fwd",
                                                           "ratio", "ours bwd", "torch bwd", "ratio")
@@ -125,7 +147,7 @@ def main():
     if args.out:
         with open(args.out, "w") as f:
             json.dump({"sgemm_peak": {"convspark": ours["sgemm_peak"], "pytorch": theirs["sgemm_peak"]},
-                       "models": rows, "layers": layer_rows}, f, indent=2)
+                       "models": rows, "scaling": scaling, "layers": layer_rows}, f, indent=2)
             f.write("\n")
 
 
