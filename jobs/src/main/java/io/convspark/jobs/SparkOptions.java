@@ -35,11 +35,6 @@ final class SparkOptions {
             + " 0 when all replicas run on one host (loopback copies compete with backward for the cores), else 131072")
     int allReduceBucket;
 
-    @Option(names = "--allreduce-spin-micros", defaultValue = "2000", description = "Ring sync: an all-reduce "
-            + "busy-polls its connections this long before sleeping (a sleeping thread takes 50-75 us to wake up, "
-            + "once per chunk); 0: never (default: ${DEFAULT-VALUE})")
-    long allReduceSpinMicros;
-
     @Option(names = "--max-steps-per-epoch", defaultValue = "0", description = "Cap each epoch at N steps (quick runs, benchmarks); 0: no cap")
     int maxStepsPerEpoch;
 

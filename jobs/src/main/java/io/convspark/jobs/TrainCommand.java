@@ -29,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -179,8 +178,7 @@ final class TrainCommand implements Callable<Integer> {
                     .checkpointDir(spark.checkpointDir != null ? spark.checkpointDir
                             : runDir.resolve("checkpoints").toAbsolutePath().toUri().toString())
                     .checkpointEverySteps(spark.checkpointEvery).maxStepsPerEpoch(spark.maxStepsPerEpoch)
-                    .allReduce(AllReduceSettings.defaults().withBucketFloats(spark.allReduceBucket)
-                            .withSpinWait(Duration.ofNanos(spark.allReduceSpinMicros * 1000)))
+                    .allReduce(AllReduceSettings.defaults().withBucketFloats(spark.allReduceBucket))
                     .driverCallbacks(callbacks != null).build();
             TrainingResult result = SparkEngine.train(spark, plan, train, validation,
                     new ConsoleProgress(console, System.console() != null, batchSize, epochs),

@@ -24,14 +24,9 @@ import java.util.List;
  *                         transfer overlaps the earlier layers' backward; 0 reduces the whole
  *                         gradient in one call after backward; {@link #AUTO_BUCKET} (the default):
  *                         see {@link #bucketFloatsFor}
- * @param spinWait         how long an all-reduce call busy-polls its connections before sleeping until
- *                         one is ready (zero: never): a sleeping thread takes 50-75 us to wake up on these
- *                         machines, once per chunk that arrives while it sleeps. Buckets reduced during
- *                         backward never spin (they would take the cores from the computation).
  */
 public record AllReduceSettings(Duration connectTimeout, Duration handshakeTimeout, Duration readTimeout,
-                                int chunkBytes, int socketBufferBytes, int bucketFloats, Duration spinWait)
-        implements Serializable {
+                                int chunkBytes, int socketBufferBytes, int bucketFloats) implements Serializable {
 
     public static final int MIN_CHUNK_BYTES = 1024;
     /** {@code bucketFloats} that lets {@link #bucketFloatsFor} decide by where the replicas run. */
@@ -51,22 +46,16 @@ public record AllReduceSettings(Duration connectTimeout, Duration handshakeTimeo
             throw new IllegalArgumentException("bucketFloats must be >= 0 (0 = no overlap) or " + AUTO_BUCKET
                     + " (auto), found " + bucketFloats);
         }
-        if (spinWait == null || spinWait.isNegative()) {
-            throw new IllegalArgumentException("spinWait must be a duration >= 0, found " + spinWait);
-        }
         if (socketBufferBytes < 0) {
             throw new IllegalArgumentException(
                     "socketBufferBytes must be >= 0 (0 = system default), found " + socketBufferBytes);
         }
     }
 
-    /**
-     * connect 30 s, handshake 10 s, read 60 s, 128 KiB chunks, system socket buffers, automatic buckets,
-     * 2 ms of busy-polling before sleeping.
-     */
+    /** connect 30 s, handshake 10 s, read 60 s, 128 KiB chunks, system socket buffers, automatic buckets. */
     public static AllReduceSettings defaults() {
         return new AllReduceSettings(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(60),
-                128 * 1024, 0, AUTO_BUCKET, Duration.ofMillis(2));
+                128 * 1024, 0, AUTO_BUCKET);
     }
 
     /**
@@ -87,37 +76,27 @@ public record AllReduceSettings(Duration connectTimeout, Duration handshakeTimeo
 
     public AllReduceSettings withBucketFloats(int floats) {
         return new AllReduceSettings(connectTimeout, handshakeTimeout, readTimeout, chunkBytes, socketBufferBytes,
-                floats, spinWait);
+                floats);
     }
 
     public AllReduceSettings withConnectTimeout(Duration timeout) {
-        return new AllReduceSettings(timeout, handshakeTimeout, readTimeout, chunkBytes, socketBufferBytes, bucketFloats,
-                spinWait);
+        return new AllReduceSettings(timeout, handshakeTimeout, readTimeout, chunkBytes, socketBufferBytes, bucketFloats);
     }
 
     public AllReduceSettings withHandshakeTimeout(Duration timeout) {
-        return new AllReduceSettings(connectTimeout, timeout, readTimeout, chunkBytes, socketBufferBytes, bucketFloats,
-                spinWait);
+        return new AllReduceSettings(connectTimeout, timeout, readTimeout, chunkBytes, socketBufferBytes, bucketFloats);
     }
 
     public AllReduceSettings withReadTimeout(Duration timeout) {
-        return new AllReduceSettings(connectTimeout, handshakeTimeout, timeout, chunkBytes, socketBufferBytes, bucketFloats,
-                spinWait);
+        return new AllReduceSettings(connectTimeout, handshakeTimeout, timeout, chunkBytes, socketBufferBytes, bucketFloats);
     }
 
     public AllReduceSettings withChunkBytes(int bytes) {
-        return new AllReduceSettings(connectTimeout, handshakeTimeout, readTimeout, bytes, socketBufferBytes, bucketFloats,
-                spinWait);
+        return new AllReduceSettings(connectTimeout, handshakeTimeout, readTimeout, bytes, socketBufferBytes, bucketFloats);
     }
 
     public AllReduceSettings withSocketBufferBytes(int bytes) {
-        return new AllReduceSettings(connectTimeout, handshakeTimeout, readTimeout, chunkBytes, bytes, bucketFloats,
-                spinWait);
-    }
-
-    public AllReduceSettings withSpinWait(Duration spin) {
-        return new AllReduceSettings(connectTimeout, handshakeTimeout, readTimeout, chunkBytes, socketBufferBytes,
-                bucketFloats, spin);
+        return new AllReduceSettings(connectTimeout, handshakeTimeout, readTimeout, chunkBytes, bytes, bucketFloats);
     }
 
     private static void requirePositive(String field, Duration value) {

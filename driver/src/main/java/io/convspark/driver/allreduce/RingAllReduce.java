@@ -69,8 +69,6 @@ public final class RingAllReduce implements AutoCloseable {
     private long bytesSent;
     private long bytesReceived;
     private long firstByteNanos;
-    /** How long the running call busy-polls before sleeping in the selector. */
-    private long spinNanos;
 
     // Statistics: the last call and the running totals.
     private long lastFloats;
@@ -275,19 +273,6 @@ public final class RingAllReduce implements AutoCloseable {
      * The weight and the division are fused into the transfer (no extra pass over the array).
      */
     public void allReduce(float[] data, int offset, int length, float localWeight, float divisor) {
-        run(data, offset, length, localWeight, divisor, settings.spinWait().toNanos());
-    }
-
-    /**
-     * {@link #allReduce} for a call made while this process computes on the same cores (the gradient
-     * buckets reduced during backward): it never busy-polls the connections, so waiting for the
-     * neighbours leaves the cores to the computation.
-     */
-    public void allReduceInBackground(float[] data, int offset, int length, float localWeight, float divisor) {
-        run(data, offset, length, localWeight, divisor, 0);
-    }
-
-    private void run(float[] data, int offset, int length, float localWeight, float divisor, long spin) {
         checkArguments(data, offset, length, localWeight, divisor);
         checkUsable();
         long start = System.nanoTime();
@@ -299,7 +284,6 @@ public final class RingAllReduce implements AutoCloseable {
         if (schedule == null || !schedule.matches(offset, length)) {
             schedule = new RingSchedule(rank, world, offset, length);
         }
-        spinNanos = spin;
         try {
             transfer(data, localWeight, divisor);
         } catch (AllReduceException e) {
@@ -509,19 +493,7 @@ public final class RingAllReduce implements AutoCloseable {
         }
         leftKey.interestOps(receiving ? SelectionKey.OP_READ : 0);
         rightKey.interestOps(sending ? SelectionKey.OP_WRITE : 0);
-        // A thread asleep in select() takes 50-75 us to wake up on these machines, once per chunk that
-        // arrives while it sleeps: busy-poll first (settings.spinWait), then sleep.
-        long spinUntil = now + Math.min(spinNanos, remaining);
-        boolean ready = false;
-        while (!ready && System.nanoTime() < spinUntil) {
-            ready = selector.selectNow() > 0;
-            if (!ready) {
-                Thread.onSpinWait();
-            }
-        }
-        if (!ready) {
-            selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
-        }
+        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
         selector.selectedKeys().clear();
         if (Thread.currentThread().isInterrupted()) {
             throw new AllReduceException("rank " + rank + ": interrupted during all-reduce call #" + callIndex,

@@ -67,7 +67,7 @@ final class OverlappedGradientReduce implements IntConsumer, AutoCloseable {
             float w = weight;
             float d = divisor;
             pending.add(comm.submit(() -> {
-                ring.allReduceInBackground(grads, from, to - from, w, d);
+                ring.allReduce(grads, from, to - from, w, d);
                 return ring.lastCallStats();
             }));
             issued++;

@@ -25,16 +25,6 @@ class AllReduceSettingsTest {
     }
 
     @Test
-    void spinsTwoMillisecondsByDefaultAndRejectsNegativeSpins() {
-        assertEquals(java.time.Duration.ofMillis(2), AllReduceSettings.defaults().spinWait());
-        assertEquals(java.time.Duration.ZERO, AllReduceSettings.defaults().withSpinWait(java.time.Duration.ZERO)
-                .withChunkBytes(4096).spinWait(), "kept by the other withers");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AllReduceSettings.defaults().withSpinWait(java.time.Duration.ofNanos(-1)));
-        assertTrue(e.getMessage().contains("spinWait"), e.getMessage());
-    }
-
-    @Test
     void rejectsBucketsBelowAuto() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AllReduceSettings.defaults().withBucketFloats(-2));

@@ -11,11 +11,7 @@ import java.util.Locale;
  *
  * <pre>
  *   java -cp ... io.convspark.driver.allreduce.RingAllReduceBenchmark [floats] [iterations] [world] [chunkKiB]
- *        [spinMicros] [computeMicros]
  * </pre>
- * {@code spinMicros}: how long a call busy-polls before sleeping (default: the settings' default);
- * {@code computeMicros}: time each rank spends on a fake step (a busy loop, rank 1 a tenth longer)
- * before each call, as replicas arrive at the call after their backward (default 0).
  */
 public final class RingAllReduceBenchmark {
 
@@ -27,24 +23,15 @@ public final class RingAllReduceBenchmark {
         int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         int world = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         int chunkKiB = args.length > 3 ? Integer.parseInt(args[3]) : AllReduceSettings.defaults().chunkBytes() / 1024;
-        long spinMicros = args.length > 4 ? Long.parseLong(args[4])
-                : AllReduceSettings.defaults().spinWait().toNanos() / 1000;
-        long computeMicros = args.length > 5 ? Long.parseLong(args[5]) : 0;
         int warmup = 50;
-        AllReduceSettings settings = AllReduceSettings.defaults().withChunkBytes(chunkKiB * 1024)
-                .withSpinWait(java.time.Duration.ofNanos(spinMicros * 1000));
+        AllReduceSettings settings = AllReduceSettings.defaults().withChunkBytes(chunkKiB * 1024);
         try (LoopbackRing ring = LoopbackRing.form(world, settings)) {
             List<long[]> times = ring.onAllRanks(rank -> {
                 RingAllReduce r = ring.rings.get(rank);
                 float[] data = new float[floats];
                 Arrays.fill(data, 1e-3f * (rank + 1));
                 long[] nanos = new long[iterations];
-                long compute = computeMicros * 1000 * (rank == 1 ? 11 : 10) / 10;
                 for (int i = 0; i < warmup + iterations; i++) {
-                    long busy = System.nanoTime();
-                    while (System.nanoTime() - busy < compute) {
-                        Thread.onSpinWait();
-                    }
                     long start = System.nanoTime();
                     r.average(data);
                     if (i >= warmup) {
@@ -57,11 +44,10 @@ public final class RingAllReduceBenchmark {
             Arrays.sort(rank0);
             AllReduceStats total = ring.rings.get(0).totalStats();
             System.out.printf(Locale.ROOT,
-                    "all-reduce of %,d floats (%.2f MB), %d ranks on loopback, %d KiB chunks, spin %d us, %d us of"
-                            + " compute before each call, %d iterations:%n"
+                    "all-reduce of %,d floats (%.2f MB), %d ranks on loopback, %d KiB chunks, %d iterations:%n"
                             + "  median %.3f ms, p90 %.3f ms, min %.3f ms, mean %.3f ms%n"
                             + "  rank 0 incl. warm-up: %s%n",
-                    floats, floats * 4 / 1e6, world, chunkKiB, spinMicros, computeMicros, iterations,
+                    floats, floats * 4 / 1e6, world, chunkKiB, iterations,
                     rank0[iterations / 2] / 1e6, rank0[iterations * 9 / 10] / 1e6, rank0[0] / 1e6,
                     Arrays.stream(rank0).average().orElse(0) / 1e6, total);
         }

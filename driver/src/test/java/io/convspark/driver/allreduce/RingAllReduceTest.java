@@ -72,36 +72,6 @@ class RingAllReduceTest {
         }
     }
 
-    /** Busy-polling or not, and calls in the background (which never spin): the same bits. */
-    @Test
-    void spinningSleepingAndBackgroundCallsGiveTheSameBits() throws Exception {
-        int world = 3;
-        int size = 200_003;
-        List<float[]> results = new java.util.ArrayList<>();
-        for (java.time.Duration spin : new java.time.Duration[] {java.time.Duration.ZERO, java.time.Duration.ofMillis(2)}) {
-            try (LoopbackRing ring = LoopbackRing.form(world, AllReduceSettings.defaults().withChunkBytes(8192)
-                    .withSpinWait(spin))) {
-                for (boolean background : new boolean[] {false, true}) {
-                    List<float[]> inputs = ring.onAllRanks(rank -> randomData(rank, 1, size));
-                    List<float[]> outputs = ring.onAllRanks(rank -> {
-                        float[] data = inputs.get(rank).clone();
-                        if (background) {
-                            ring.rings.get(rank).allReduceInBackground(data, 0, size, rank + 1f, 6f);
-                        } else {
-                            ring.rings.get(rank).allReduce(data, 0, size, rank + 1f, 6f);
-                        }
-                        return data;
-                    });
-                    assertReduced(inputs, new float[] {1f, 2f, 3f}, 6f, outputs);
-                    results.add(outputs.get(0));
-                }
-            }
-        }
-        for (int i = 1; i < results.size(); i++) {
-            assertArrayEquals(results.get(0), results.get(i), "variant " + i);
-        }
-    }
-
     @Test
     void manyConsecutiveCallsOnTheSameConnections() throws Exception {
         int world = 3;
