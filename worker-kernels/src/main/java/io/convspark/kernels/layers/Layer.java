@@ -120,8 +120,9 @@ public abstract class Layer {
 
     /** Applies the fused activation's derivative to {@code grad} in place, unless the loss already did. */
     protected final void activationBackward(Tensor output, Tensor grad, StepContext ctx) {
-        if (!outputGradientIsPreActivation) {
-            activation().backward(output, grad, ctx.executor());
+        Activation pending = pendingActivationBackward();
+        if (pending != null) {
+            pending.backward(output, grad, ctx.executor());
         }
     }
 

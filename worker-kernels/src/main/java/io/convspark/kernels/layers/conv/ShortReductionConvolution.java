@@ -177,9 +177,9 @@ public final class ShortReductionConvolution implements Convolution {
                         gradientBlock(dy, z, z1, z2, z3, full, c, r0, part, o, last >= 1 ? o + step : -1,
                                 last >= 2 ? o + 2 * step : -1, last >= 3 ? o + 3 * step : -1);
                     }
-                    // the positions past the last whole vector, into lane 0
+                    // the positions past the last whole vector, into lane 0 (the zero rows past K+1 skipped)
                     for (int i = 0; i <= last; i++) {
-                        for (int r = 0; r < rows; r++) {
+                        for (int r = 0; r <= k; r++) {
                             float sum = 0f;
                             for (int q = full; q < p; q++) {
                                 sum += dy[z + i * p + q] * c[r * ld + q];
