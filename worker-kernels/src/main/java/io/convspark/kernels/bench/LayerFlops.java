@@ -11,7 +11,8 @@ import io.convspark.kernels.tensor.Shape;
  * without matrix products count 0.
  *
  * <pre>
- *   Conv2D forward:  2 N F OH OW C kh kw      (each output reduces over C kh kw)
+ *   Conv2D forward:  2 N F OH OW C kh kw      (each output reduces over C kh kw; with a max pooling
+ *                                             fused, only the positions its windows cover)
  *   Dense forward:   2 N in units             (each output reduces over in)
  *   backward:        the same product once for dW, once more for dX unless the input needs no gradient
  * </pre>
@@ -25,8 +26,8 @@ public final class LayerFlops {
         if (layer instanceof Conv2D conv) {
             Shape out = conv.outputShape();
             Shape kernel = conv.kernel().shape();
-            // kernel (F, C, kh, kw); output (F, OH, OW)
-            return 2L * batch * out.channels() * out.height() * out.width()
+            // kernel (F, C, kh, kw); output (F, OH, OW), of which a fused pooling's whole windows are computed
+            return 2L * batch * out.channels() * conv.computedPositions()
                     * kernel.dim(1) * kernel.dim(2) * kernel.dim(3);
         }
         if (layer instanceof Dense dense) {

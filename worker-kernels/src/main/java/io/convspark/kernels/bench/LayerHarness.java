@@ -1,6 +1,5 @@
 package io.convspark.kernels.bench;
 
-import io.convspark.kernels.layers.ActivationLayer;
 import io.convspark.kernels.layers.BatchNormalization;
 import io.convspark.kernels.layers.Conv2D;
 import io.convspark.kernels.layers.Layer;
@@ -57,8 +56,9 @@ public final class LayerHarness {
         inputGrads = new Tensor[count][];
         for (int i = 0; i < count; i++) {
             Layer layer = layers.get(i);
-            outputs[i] = new Tensor(layer.outputShape(), batch);
-            outputGrads[i] = new Tensor(layer.outputShape(), batch);
+            // a layer that does the pooling after it writes the pooled shape
+            outputs[i] = new Tensor(layer.producedShape(), batch);
+            outputGrads[i] = new Tensor(layer.producedShape(), batch);
             upstreamGrads[i] = new float[outputGrads[i].size()];
             fill(upstreamGrads[i], random, -0.5f, 0.5f);
             List<String> names = model.inputNames(i);
@@ -121,8 +121,9 @@ public final class LayerHarness {
     /**
      * The layer type, with "/winograd" for Conv2D layers computed by Winograd (their GFLOP/s are then
      * effective: direct-convolution FLOPs / time), "/short-k" for those computed by the short-reduction
-     * kernel, "+activation" for a BatchNormalization that applies
-     * the activation layer after it, and "(fused)" for that activation layer (it then costs nothing).
+     * kernel ("/short-k+pool" when it also does the max pooling after it), "+activation" for a
+     * BatchNormalization that applies the activation layer after it, and "(fused)" for a layer whose
+     * work the layer before does (it then costs nothing).
      */
     private static String typeAndAlgorithm(Layer layer) {
         if (layer instanceof Conv2D conv && conv.algorithm().startsWith("winograd")) {
@@ -131,10 +132,13 @@ public final class LayerHarness {
         if (layer instanceof Conv2D conv && conv.algorithm().equals("im2col-short-k")) {
             return layer.type() + "/short-k";
         }
+        if (layer instanceof Conv2D conv && conv.algorithm().equals("im2col-short-k+maxpool")) {
+            return layer.type() + "/short-k+pool";
+        }
         if (layer instanceof BatchNormalization && !layer.activation().isLinear()) {
             return layer.type() + "+" + layer.activation().name();
         }
-        if (layer instanceof ActivationLayer act && act.isFusedIntoInput()) {
+        if (layer.isFusedIntoInput()) {
             return layer.type() + " (fused)";
         }
         return layer.type();

@@ -32,6 +32,14 @@ public interface Activation {
         return false;
     }
 
+    /**
+     * True if {@code f} is element-wise and never decreases ({@code a <= b} implies {@code f(a) <= f(b)}):
+     * then {@code f(max(a, b)) = max(f(a), f(b))}, so a max pooling after it may take the maximum first.
+     */
+    default boolean isNonDecreasing() {
+        return false;
+    }
+
     /** {@code a[i] = f(a[i])} for {@code from <= i < to}; only if {@link #isElementwise}. */
     default void apply(float[] a, int from, int to) {
         throw new UnsupportedOperationException(name() + " is not element-wise");

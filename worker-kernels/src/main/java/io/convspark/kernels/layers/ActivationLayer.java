@@ -25,7 +25,6 @@ import java.util.List;
 public final class ActivationLayer extends Layer {
     private final Activation activation;
     private final String kerasType;
-    private boolean fusedIntoInput;
 
     /**
      * @param activation the function, e.g. {@link Activations#RELU} or {@code Activations.leakyRelu(0.3f)}
@@ -53,16 +52,6 @@ public final class ActivationLayer extends Layer {
         return activation;
     }
 
-    /** The layer before this one applies the activation; this layer's tensors are that layer's. */
-    public void markFusedIntoInput() {
-        fusedIntoInput = true;
-    }
-
-    /** True once the activation is applied by the layer before (see {@link #markFusedIntoInput()}). */
-    public boolean isFusedIntoInput() {
-        return fusedIntoInput;
-    }
-
     @Override
     protected Shape computeOutputShape(List<Shape> inputs) {
         Shape in = inputs.get(0);
@@ -75,7 +64,7 @@ public final class ActivationLayer extends Layer {
 
     @Override
     public void forward(Tensor[] inputs, Tensor output, StepContext ctx) {
-        if (fusedIntoInput) {
+        if (isFusedIntoInput()) {
             return;
         }
         System.arraycopy(inputs[0].data(), 0, output.data(), 0, output.size());
@@ -84,7 +73,7 @@ public final class ActivationLayer extends Layer {
 
     @Override
     public void backward(Tensor[] inputs, Tensor output, Tensor outputGrad, Tensor[] inputGrads, StepContext ctx) {
-        if (inputGrads[0] == null || fusedIntoInput) {
+        if (inputGrads[0] == null || isFusedIntoInput()) {
             return;
         }
         activationBackward(output, outputGrad, ctx);

@@ -33,6 +33,12 @@ public final class Activations {
             return true;
         }
 
+        /** Every one here: linear, relu, tanh, sigmoid, and leaky_relu and elu, whose alpha is checked >= 0 and > 0. */
+        @Override
+        public boolean isNonDecreasing() {
+            return true;
+        }
+
         @Override
         public void forward(Tensor t, KernelExecutor ex) {
             float[] a = t.data();

@@ -6,6 +6,8 @@ import io.convspark.kernels.layers.conv.ConvOptions;
 import io.convspark.kernels.layers.conv.ConvAlgorithm;
 import io.convspark.kernels.layers.conv.Convolution;
 import io.convspark.kernels.layers.conv.GemmConvolution;
+import io.convspark.kernels.layers.conv.PooledShortReductionConvolution;
+import io.convspark.kernels.layers.conv.ShortReductionConvolution;
 import io.convspark.kernels.layers.conv.WinogradConvolution;
 import io.convspark.kernels.regularizers.Regularizer;
 import io.convspark.kernels.tensor.Shape;
@@ -24,6 +26,11 @@ import io.convspark.kernels.tensor.Tensor;
  * Computed as {@code y_n[F, P] = W[F, C*kh*kw] x im2col(x_n)[C*kh*kw, P]} (see
  * {@link GemmConvolution}; 1x1 stride-1 convolutions skip the lowering) or, for 3x3 stride-1 windows,
  * by Winograd's F(2x2, 3x3) ({@link WinogradConvolution}); {@link ConvAlgorithm} chooses.
+ *
+ * <p>A first layer computed by {@link ShortReductionConvolution}, followed by a {@code MaxPooling2D}
+ * alone (whole windows, stride the window's size, 'valid'), also does the pooling
+ * ({@link PooledShortReductionConvolution}): it then writes the pooled output, and its own full
+ * output never exists.
  */
 public final class Conv2D extends ConvolutionLayer<Conv2D.Options> {
     /**
@@ -101,6 +108,9 @@ public final class Conv2D extends ConvolutionLayer<Conv2D.Options> {
 
     private Convolution conv;
     private Parameter kernel;
+    /** Set when a max pooling is fused into this layer. */
+    private PooledShortReductionConvolution pooled;
+    private MaxPooling2D fusedPool;
 
     /**
      * @throws io.convspark.kernels.model.ModelBuildException if a setting is impossible (e.g. zero filters)
@@ -130,7 +140,34 @@ public final class Conv2D extends ConvolutionLayer<Conv2D.Options> {
     /** How this layer's convolution is computed (after build), e.g. {@code im2col-gemm}. */
     public String algorithm() {
         outputShape();
-        return conv.algorithm();
+        return pooled != null ? pooled.algorithm() : conv.algorithm();
+    }
+
+    /** Output positions per sample and filter that are computed: all, or the pooling windows' cells when one is fused. */
+    public int computedPositions() {
+        return pooled != null ? pooled.computedPositions() : outputShape().height() * outputShape().width();
+    }
+
+    @Override
+    public boolean canFuseMaxPooling(MaxPooling2D pool) {
+        Activation act = activation();
+        return pooled == null && conv instanceof ShortReductionConvolution && act.isElementwise()
+                && pool.strideHeight() == pool.poolHeight() && pool.strideWidth() == pool.poolWidth()
+                && "valid".equals(pool.padding())
+                && PooledShortReductionConvolution.suits(geometry(), inputShape().channels(), pool.poolHeight(),
+                pool.poolWidth());
+    }
+
+    @Override
+    public void fuseMaxPooling(MaxPooling2D pool) {
+        pooled = new PooledShortReductionConvolution(geometry(), inputShape().channels(), options.filters(),
+                pool.poolHeight(), pool.poolWidth());
+        fusedPool = pool;
+    }
+
+    @Override
+    public Shape producedShape() {
+        return fusedPool != null ? fusedPool.outputShape() : outputShape();
     }
 
     @Override
@@ -159,6 +196,11 @@ public final class Conv2D extends ConvolutionLayer<Conv2D.Options> {
         // while it is in cache; softmax (over channels) in a pass of its own
         Activation act = activation();
         boolean fused = act.isElementwise() && !act.isLinear();
+        if (pooled != null) {
+            pooled.forward(inputs[0].data(), output.batch(), kernel.values(), kernel.offset(), biasValues(),
+                    biasOffset(), output.data(), fused ? act : null, ctx);
+            return;
+        }
         conv.forward(inputs[0].data(), output.batch(), kernel.values(), kernel.offset(), biasValues(), biasOffset(),
                 output.data(), fused ? act : null, ctx);
         if (!fused) {
@@ -172,6 +214,13 @@ public final class Conv2D extends ConvolutionLayer<Conv2D.Options> {
         // makes in place in outputGrad part by part as the convolution reads it; others in a pass of their own
         Activation act = pendingActivationBackward();
         boolean fused = act != null && act.isElementwise();
+        if (pooled != null) {
+            // output and outputGrad are the pooled ones; the derivative is taken at the winners
+            pooled.backward(inputs[0].data(), output.batch(), outputGrad.data(), output.data(), act, kernel.values(),
+                    kernel.offset(), biasValues(), biasOffset(), kernel.grads(), kernel.offset(), biasGrads(),
+                    biasOffset(), inputGradData(inputGrads), ctx);
+            return;
+        }
         if (!fused) {
             activationBackward(output, outputGrad, ctx);
         }

@@ -28,6 +28,7 @@ public abstract class Layer {
     private List<Shape> inputShapes;
     private Shape outputShape;
     private boolean outputGradientIsPreActivation;
+    private boolean fusedIntoInput;
 
     protected Layer(String name) {
         this.name = name;
@@ -95,6 +96,45 @@ public abstract class Layer {
      */
     public void fuseActivation(Activation a) {
         throw new UnsupportedOperationException(describe() + " cannot fuse an activation");
+    }
+
+    /**
+     * Whether this layer can also do {@code pool}, the max pooling that alone consumes its output, in
+     * its own pass ({@link #fuseMaxPooling}); the model asks once, after building.
+     */
+    public boolean canFuseMaxPooling(MaxPooling2D pool) {
+        return false;
+    }
+
+    /**
+     * From now on this layer writes {@code pool}'s output (of {@link #producedShape()}) instead of its
+     * own, and backward receives the gradient with respect to that; {@code pool} becomes a view of this
+     * layer's tensors. Only after {@link #canFuseMaxPooling} said yes.
+     */
+    public void fuseMaxPooling(MaxPooling2D pool) {
+        throw new UnsupportedOperationException(describe() + " cannot fuse a pooling layer");
+    }
+
+    /**
+     * The shape of the samples this layer writes: its {@link #outputShape()}, or that of the layer
+     * fused into it ({@link #fuseMaxPooling}).
+     */
+    public Shape producedShape() {
+        return outputShape();
+    }
+
+    /**
+     * The layer before this one does this layer's work in its own pass ({@link #fuseActivation},
+     * {@link #fuseMaxPooling}): this layer's output and gradient are then that layer's tensors, and
+     * its forward and backward do nothing.
+     */
+    public final void markFusedIntoInput() {
+        fusedIntoInput = true;
+    }
+
+    /** True once the layer before does this layer's work (see {@link #markFusedIntoInput()}). */
+    public final boolean isFusedIntoInput() {
+        return fusedIntoInput;
     }
 
     /**

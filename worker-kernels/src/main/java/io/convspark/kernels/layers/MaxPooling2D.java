@@ -18,7 +18,8 @@ import io.convspark.kernels.tensor.Tensor;
  * never win. Ties: the first maximum in row-major window order wins. A NaN in a window wins, so it
  * propagates instead of being hidden. Parallel over (sample, channel) planes.
  *
- * <p>See {@link Pooling2D} for the output size and padding rules.
+ * <p>See {@link Pooling2D} for the output size and padding rules. A convolution before it may do the
+ * pooling in its own pass ({@link Layer#fuseMaxPooling}); this layer then does nothing.
  */
 public final class MaxPooling2D extends Pooling2D {
     private int[] argmax = new int[0];
@@ -45,6 +46,9 @@ public final class MaxPooling2D extends Pooling2D {
 
     @Override
     public void forward(Tensor[] inputs, Tensor output, StepContext ctx) {
+        if (isFusedIntoInput()) {
+            return;
+        }
         // the argmax is only for backward: inference skips recording it
         argmaxRecorded = ctx.training();
         pool(inputs[0], output, output.data(), argmaxRecorded, ctx);
@@ -91,7 +95,7 @@ public final class MaxPooling2D extends Pooling2D {
 
     @Override
     public void backward(Tensor[] inputs, Tensor output, Tensor outputGrad, Tensor[] inputGrads, StepContext ctx) {
-        if (inputGrads[0] == null) {
+        if (inputGrads[0] == null || isFusedIntoInput()) {
             return;
         }
         if (!argmaxRecorded) {

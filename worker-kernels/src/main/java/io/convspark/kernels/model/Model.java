@@ -2,6 +2,7 @@ package io.convspark.kernels.model;
 
 import io.convspark.kernels.layers.ActivationLayer;
 import io.convspark.kernels.layers.Layer;
+import io.convspark.kernels.layers.MaxPooling2D;
 import io.convspark.kernels.layers.Parameter;
 import io.convspark.kernels.layers.StepContext;
 import io.convspark.kernels.tensor.Shape;
@@ -21,7 +22,8 @@ import java.util.List;
  *
  * <p>An activation layer right after a layer that can apply it in its own pass (BatchNormalization
  * then ELU or ReLU) is fused into that layer and becomes a view of its tensors; see
- * {@link #fuseActivations}.
+ * {@link #fuseLayers}. Likewise a max pooling right after a convolution that can pool in its own
+ * pass.
  *
  * <p>A model is used by one thread at a time (its kernels are parallel inside).
  */
@@ -71,7 +73,7 @@ public final class Model {
             layers.add(n.layer);
         }
         this.parameters = new ParameterStore(layers);
-        fuseActivations();
+        fuseLayers();
         allocate(1);
     }
 
@@ -142,39 +144,52 @@ public final class Model {
     }
 
     /**
-     * An activation layer that alone consumes a layer able to apply it in the same pass
-     * ({@link Layer#canFuseActivation}, e.g. BatchNormalization then ELU) is fused into that layer:
-     * it then shares that layer's output and gradient tensors and does nothing itself. The model's
-     * output layer is never fused away (the loss may fuse with its activation). Off with
+     * A layer whose work the layer before it can do in its own pass is fused into that layer when it
+     * alone consumes that layer's output (the model's output layer is never fused away: the loss may
+     * fuse with its activation):
+     * <ul>
+     *   <li>an activation layer after a layer that {@link Layer#canFuseActivation} it (e.g.
+     *       BatchNormalization then ELU): that layer applies it to its output;</li>
+     *   <li>a max pooling after a layer that {@link Layer#canFuseMaxPooling} it (e.g. a first Conv2D
+     *       over a short reduction): that layer writes the pooled output, and its full output is
+     *       never stored.</li>
+     * </ul>
+     * The fused layer then shares the tensors of the layer before and does nothing itself. Off with
      * {@code -Dconvspark.fusion=false} (read when a model is built).
      */
-    private void fuseActivations() {
+    private void fuseLayers() {
         if (!Boolean.parseBoolean(System.getProperty(FUSION_PROPERTY, "true"))) {
             return;
         }
         int[] consumers = consumerCounts();
         for (int k = 0; k < nodes.size() - 1; k++) {
             Node node = nodes.get(k);
-            if (!(node.layer instanceof ActivationLayer act) || node.inputs[0] == INPUT) {
+            if (node.inputs[0] == INPUT || consumers[node.inputs[0]] != 1) {
                 continue;
             }
-            Node producer = nodes.get(node.inputs[0]);
-            if (consumers[node.inputs[0]] == 1 && producer.layer.canFuseActivation(act.activation())) {
-                producer.layer.fuseActivation(act.activation());
+            Layer producer = nodes.get(node.inputs[0]).layer;
+            if (producer.isFusedIntoInput()) {
+                continue;
+            }
+            if (node.layer instanceof ActivationLayer act && producer.canFuseActivation(act.activation())) {
+                producer.fuseActivation(act.activation());
                 act.markFusedIntoInput();
+            } else if (node.layer instanceof MaxPooling2D pool && producer.canFuseMaxPooling(pool)) {
+                producer.fuseMaxPooling(pool);
+                pool.markFusedIntoInput();
             }
         }
     }
 
     private void allocate(int capacity) {
         for (Node n : nodes) {
-            if (n.layer instanceof ActivationLayer act && act.isFusedIntoInput()) {
+            if (n.layer.isFusedIntoInput()) {
                 Node producer = nodes.get(n.inputs[0]);   // earlier in topological order: allocated
                 n.output = producer.output;
                 n.grad = producer.grad;
             } else {
-                n.output = new Tensor(n.layer.outputShape(), capacity);
-                n.grad = new Tensor(n.layer.outputShape(), capacity);
+                n.output = new Tensor(n.layer.producedShape(), capacity);
+                n.grad = new Tensor(n.layer.producedShape(), capacity);
             }
         }
         int[] consumers = consumerCounts();

@@ -1,5 +1,6 @@
 package io.convspark.kernels.model;
 
+import static io.convspark.kernels.testing.Closeness.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,17 +40,7 @@ class ActivationFusionTest {
             + "]}";
 
     private static Model build(boolean fused) {
-        String old = System.getProperty(Model.FUSION_PROPERTY);
-        System.setProperty(Model.FUSION_PROPERTY, Boolean.toString(fused));
-        try {
-            return ModelDefinition.parse(MODEL, "fusion").build(11);
-        } finally {
-            if (old == null) {
-                System.clearProperty(Model.FUSION_PROPERTY);
-            } else {
-                System.setProperty(Model.FUSION_PROPERTY, old);
-            }
-        }
+        return FusionSwitch.build(MODEL, "fusion", 11, fused);
     }
 
     private static boolean fusedIntoInput(Model model, String name) {
@@ -109,17 +100,5 @@ class ActivationFusionTest {
         model.backward(ctx, true);
         return new float[][] {outputs, model.parameters().grads().clone(),
                 java.util.Arrays.copyOf(model.inputGrad().data(), x.size()), model.parameters().values().clone()};
-    }
-
-    private static void assertClose(float[] expected, float[] actual, double tolerance, String what) {
-        assertEquals(expected.length, actual.length, what);
-        double scale = 0;
-        for (float v : expected) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        for (int i = 0; i < expected.length; i++) {
-            double err = Math.abs(expected[i] - actual[i]) / (1e-3 * scale + Math.abs(expected[i]));
-            assertTrue(err <= tolerance, what + " [" + i + "]: " + expected[i] + " vs " + actual[i]);
-        }
     }
 }

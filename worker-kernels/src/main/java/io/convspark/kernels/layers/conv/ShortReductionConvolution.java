@@ -7,7 +7,6 @@ import io.convspark.kernels.layers.ConvGeometry;
 import io.convspark.kernels.layers.StepContext;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -25,8 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  *   [dW | db] [F, K+1] += dz_n [F, P] x col^T [P, K+1]
  * </pre>
- * in blocks of 4 filters x 5 rows of col with vectors along P (20 accumulators; the ones row gives db),
- * into per-slot vector partials whose lanes are summed at the end. That is for the pure-Java GEMM
+ * in blocks of 4 filters x 3 or 5 rows of col with vectors along P, db as the sum of dz
+ * ({@link ShortReductionGradient}). That is for the pure-Java GEMM
  * back-ends; with native BLAS, or when an input gradient is wanted, backward is
  * {@link GemmConvolution}'s: OpenBLAS's small-matrix kernel computes this product faster
  * ({@code ShortReductionBench}: mnist-deitel's first layer through ReLU, 1.38-1.61 ms against
@@ -39,11 +38,6 @@ public final class ShortReductionConvolution implements Convolution {
     public static final int MAX_K = 32;
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Rows of col in one block of the weight gradient. */
-    private static final int ROWS = 5;
-    /** Filters in one block of the weight gradient. */
-    private static final int FILTERS = 4;
-
     private final ConvGeometry g;
     private final int channels;
     private final int filters;
@@ -51,14 +45,13 @@ public final class ShortReductionConvolution implements Convolution {
     private final int p;
     /** Row stride of col: P rounded up to a micro-tile. */
     private final int ld;
-    /** Rows of col: K, the ones row, zero rows up to a multiple of {@link #ROWS}. */
+    /** Rows of col: K, the ones row, zero rows up to a multiple of the gradient's block. */
     private final int rows;
     private final int mr = VectorGemm.panelRows();
     private final float[] packed;
     private final GemmConvolution withInputGradient;
-    private final SlotPartials gradPartial = new SlotPartials();
+    private final ShortReductionGradient gradient;
     private float[][] col = new float[0][];
-    private float[] gradLanes = new float[0];
 
     public ShortReductionConvolution(ConvGeometry geometry, int channels, int filters) {
         if (!suits(geometry, channels)) {
@@ -71,9 +64,10 @@ public final class ShortReductionConvolution implements Convolution {
         this.k = channels * geometry.kernelSize();
         this.p = geometry.outPlane();
         this.ld = VectorGemm.readableColumns(p);
-        this.rows = (k + 1 + ROWS - 1) / ROWS * ROWS;
+        this.rows = ShortReductionGradient.columnRows(k);
         this.packed = new float[(filters + mr - 1) / mr * mr * (k + 1)];
         this.withInputGradient = new GemmConvolution(geometry, channels, filters);
+        this.gradient = new ShortReductionGradient(filters, k);
     }
 
     /** True if {@code channels} over {@code g} make a reduction of at most {@link #MAX_K} (1x1 windows excepted). */
@@ -96,7 +90,7 @@ public final class ShortReductionConvolution implements Convolution {
                         StepContext ctx) {
         KernelExecutor ex = ctx.executor();
         ensureColumns(ex.parallelism());
-        pack(w, wOff, b, bOff);
+        pack(w, wOff, b, bOff, filters, k, packed);
         int xSize = channels * g.inPlane();
         int ySize = filters * p;
         ex.parallelFor(batch, 1, (slot, from, to) -> {
@@ -116,8 +110,12 @@ public final class ShortReductionConvolution implements Convolution {
         });
     }
 
-    /** {@code packed} = panels of MR filters of [W | b]: {@code packed[f0 (K+1) + q MR + r] = A[f0 + r][q]}, zero rows past F. */
-    private void pack(float[] w, int wOff, float[] b, int bOff) {
+    /**
+     * {@code packed} = panels of MR filters of [W | b] ({@code F x (K+1)}), as {@link VectorGemm#multiplyPanel}
+     * takes them: {@code packed[f0 (K+1) + q MR + r] = A[f0 + r][q]}, zero rows past F.
+     */
+    static void pack(float[] w, int wOff, float[] b, int bOff, int filters, int k, float[] packed) {
+        int mr = VectorGemm.panelRows();
         Arrays.fill(packed, 0f);
         for (int f = 0; f < filters; f++) {
             int panel = f / mr * mr * (k + 1);
@@ -149,153 +147,28 @@ public final class ShortReductionConvolution implements Convolution {
         KernelExecutor ex = ctx.executor();
         int slots = ex.parallelism();
         ensureColumns(slots);
-        int laneLength = filters * rows * L;
-        gradPartial.reset(slots, laneLength);
+        gradient.start(slots);
         int xSize = channels * g.inPlane();
         int ySize = filters * p;
         int full = p / L * L;
         ex.parallelFor(batch, 1, (slot, from, to) -> {
             float[] c = col[slot];
-            float[] part = gradPartial.of(slot);
-            Arrays.fill(part, 0f);
+            float[] part = gradient.begin(slot);
             for (int n = from; n < to; n++) {
                 Im2Col.im2col(x, n * xSize, channels, g, c, 0, ld);
-                for (int f = 0; f < filters; f += FILTERS) {
+                for (int f = 0; f < filters; f += ShortReductionGradient.FILTERS) {
+                    int count = Math.min(ShortReductionGradient.FILTERS, filters - f);
                     int z = n * ySize + f * p;
-                    // a last block of fewer filters repeats its last one; the repeats' sums are not kept
-                    int last = Math.min(FILTERS, filters - f) - 1;
-                    int z1 = z + Math.min(1, last) * p;
-                    int z2 = z + Math.min(2, last) * p;
-                    int z3 = z + Math.min(3, last) * p;
                     if (act != null) {
                         // dz = dy * act'(z) for the block's rows, in place: they stay in L1 for the block
-                        act.derive(y, dy, z, z + (last + 1) * p);
+                        act.derive(y, dy, z, z + count * p);
                     }
-                    for (int r0 = 0; r0 < rows; r0 += ROWS) {
-                        int o = (f * rows + r0) * L;
-                        int step = rows * L;
-                        gradientBlock(dy, z, z1, z2, z3, full, c, r0, part, o, last >= 1 ? o + step : -1,
-                                last >= 2 ? o + 2 * step : -1, last >= 3 ? o + 3 * step : -1);
-                    }
-                    // the positions past the last whole vector, into lane 0 (the zero rows past K+1 skipped)
-                    for (int i = 0; i <= last; i++) {
-                        for (int r = 0; r <= k; r++) {
-                            float sum = 0f;
-                            for (int q = full; q < p; q++) {
-                                sum += dy[z + i * p + q] * c[r * ld + q];
-                            }
-                            part[((f + i) * rows + r) * L] += sum;
-                        }
-                    }
+                    gradient.addBlock(part, f, count, dy, z, p, full, c, ld);
+                    gradient.addTail(part, f, count, dy, z, p, full, p, c, ld);
                 }
             }
-            gradPartial.markUsed(slot);
+            gradient.finish(slot);
         });
-        if (gradLanes.length != laneLength) {
-            gradLanes = new float[laneLength];
-        }
-        gradPartial.reduceInto(gradLanes, 0, ex);
-        for (int f = 0; f < filters; f++) {
-            for (int r = 0; r <= k; r++) {
-                float sum = 0f;
-                int base = (f * rows + r) * L;
-                for (int l = 0; l < L; l++) {
-                    sum += gradLanes[base + l];
-                }
-                if (r < k) {
-                    dw[dwOff + f * k + r] = sum;
-                } else if (db != null) {
-                    db[dbOff + f] = sum;
-                }
-            }
-        }
-    }
-
-    /**
-     * {@code part[o_i + j L ..] += sum over whole vectors q < full of dz[z_i + q ..] col[r0 + j][q ..]}
-     * for the 4 filters i (an {@code o_i} of -1 is not kept) and the 5 rows j from {@code r0}: 20
-     * accumulators, each vector of dz used 5 times and each of col 4 times.
-     */
-    private void gradientBlock(float[] dz, int z0, int z1, int z2, int z3, int full, float[] c, int r0,
-                               float[] part, int o0, int o1, int o2, int o3) {
-        FloatVector a00 = FloatVector.zero(S);
-        FloatVector a01 = a00;
-        FloatVector a02 = a00;
-        FloatVector a03 = a00;
-        FloatVector a04 = a00;
-        FloatVector a10 = a00;
-        FloatVector a11 = a00;
-        FloatVector a12 = a00;
-        FloatVector a13 = a00;
-        FloatVector a14 = a00;
-        FloatVector a20 = a00;
-        FloatVector a21 = a00;
-        FloatVector a22 = a00;
-        FloatVector a23 = a00;
-        FloatVector a24 = a00;
-        FloatVector a30 = a00;
-        FloatVector a31 = a00;
-        FloatVector a32 = a00;
-        FloatVector a33 = a00;
-        FloatVector a34 = a00;
-        int c0 = r0 * ld;
-        for (int q = 0; q < full; q += L) {
-            FloatVector v0 = FloatVector.fromArray(S, c, c0 + q);
-            FloatVector v1 = FloatVector.fromArray(S, c, c0 + ld + q);
-            FloatVector v2 = FloatVector.fromArray(S, c, c0 + 2 * ld + q);
-            FloatVector v3 = FloatVector.fromArray(S, c, c0 + 3 * ld + q);
-            FloatVector v4 = FloatVector.fromArray(S, c, c0 + 4 * ld + q);
-            FloatVector d = FloatVector.fromArray(S, dz, z0 + q);
-            a00 = d.lanewise(VectorOperators.FMA, v0, a00);
-            a01 = d.lanewise(VectorOperators.FMA, v1, a01);
-            a02 = d.lanewise(VectorOperators.FMA, v2, a02);
-            a03 = d.lanewise(VectorOperators.FMA, v3, a03);
-            a04 = d.lanewise(VectorOperators.FMA, v4, a04);
-            d = FloatVector.fromArray(S, dz, z1 + q);
-            a10 = d.lanewise(VectorOperators.FMA, v0, a10);
-            a11 = d.lanewise(VectorOperators.FMA, v1, a11);
-            a12 = d.lanewise(VectorOperators.FMA, v2, a12);
-            a13 = d.lanewise(VectorOperators.FMA, v3, a13);
-            a14 = d.lanewise(VectorOperators.FMA, v4, a14);
-            d = FloatVector.fromArray(S, dz, z2 + q);
-            a20 = d.lanewise(VectorOperators.FMA, v0, a20);
-            a21 = d.lanewise(VectorOperators.FMA, v1, a21);
-            a22 = d.lanewise(VectorOperators.FMA, v2, a22);
-            a23 = d.lanewise(VectorOperators.FMA, v3, a23);
-            a24 = d.lanewise(VectorOperators.FMA, v4, a24);
-            d = FloatVector.fromArray(S, dz, z3 + q);
-            a30 = d.lanewise(VectorOperators.FMA, v0, a30);
-            a31 = d.lanewise(VectorOperators.FMA, v1, a31);
-            a32 = d.lanewise(VectorOperators.FMA, v2, a32);
-            a33 = d.lanewise(VectorOperators.FMA, v3, a33);
-            a34 = d.lanewise(VectorOperators.FMA, v4, a34);
-        }
-        // written out, not in a helper taking a vector (one left uninlined would box it)
-        FloatVector.fromArray(S, part, o0).lanewise(VectorOperators.ADD, a00).intoArray(part, o0);
-        FloatVector.fromArray(S, part, o0 + L).lanewise(VectorOperators.ADD, a01).intoArray(part, o0 + L);
-        FloatVector.fromArray(S, part, o0 + 2 * L).lanewise(VectorOperators.ADD, a02).intoArray(part, o0 + 2 * L);
-        FloatVector.fromArray(S, part, o0 + 3 * L).lanewise(VectorOperators.ADD, a03).intoArray(part, o0 + 3 * L);
-        FloatVector.fromArray(S, part, o0 + 4 * L).lanewise(VectorOperators.ADD, a04).intoArray(part, o0 + 4 * L);
-        if (o1 >= 0) {
-            FloatVector.fromArray(S, part, o1).lanewise(VectorOperators.ADD, a10).intoArray(part, o1);
-            FloatVector.fromArray(S, part, o1 + L).lanewise(VectorOperators.ADD, a11).intoArray(part, o1 + L);
-            FloatVector.fromArray(S, part, o1 + 2 * L).lanewise(VectorOperators.ADD, a12).intoArray(part, o1 + 2 * L);
-            FloatVector.fromArray(S, part, o1 + 3 * L).lanewise(VectorOperators.ADD, a13).intoArray(part, o1 + 3 * L);
-            FloatVector.fromArray(S, part, o1 + 4 * L).lanewise(VectorOperators.ADD, a14).intoArray(part, o1 + 4 * L);
-        }
-        if (o2 >= 0) {
-            FloatVector.fromArray(S, part, o2).lanewise(VectorOperators.ADD, a20).intoArray(part, o2);
-            FloatVector.fromArray(S, part, o2 + L).lanewise(VectorOperators.ADD, a21).intoArray(part, o2 + L);
-            FloatVector.fromArray(S, part, o2 + 2 * L).lanewise(VectorOperators.ADD, a22).intoArray(part, o2 + 2 * L);
-            FloatVector.fromArray(S, part, o2 + 3 * L).lanewise(VectorOperators.ADD, a23).intoArray(part, o2 + 3 * L);
-            FloatVector.fromArray(S, part, o2 + 4 * L).lanewise(VectorOperators.ADD, a24).intoArray(part, o2 + 4 * L);
-        }
-        if (o3 >= 0) {
-            FloatVector.fromArray(S, part, o3).lanewise(VectorOperators.ADD, a30).intoArray(part, o3);
-            FloatVector.fromArray(S, part, o3 + L).lanewise(VectorOperators.ADD, a31).intoArray(part, o3 + L);
-            FloatVector.fromArray(S, part, o3 + 2 * L).lanewise(VectorOperators.ADD, a32).intoArray(part, o3 + 2 * L);
-            FloatVector.fromArray(S, part, o3 + 3 * L).lanewise(VectorOperators.ADD, a33).intoArray(part, o3 + 3 * L);
-            FloatVector.fromArray(S, part, o3 + 4 * L).lanewise(VectorOperators.ADD, a34).intoArray(part, o3 + 4 * L);
-        }
+        gradient.reduceInto(dw, dwOff, db, dbOff, ex);
     }
 }

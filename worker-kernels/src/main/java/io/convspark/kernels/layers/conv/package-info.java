@@ -7,12 +7,17 @@
  * ({@link io.convspark.kernels.layers.conv.Convolution}): im2col + GEMM
  * ({@link io.convspark.kernels.layers.conv.GemmConvolution}), the same lowering with a register-tiled
  * product for short reductions, a model's first layer
- * ({@link io.convspark.kernels.layers.conv.ShortReductionConvolution}), and Winograd F(2x2, 3x3)
+ * ({@link io.convspark.kernels.layers.conv.ShortReductionConvolution}, its weight gradient in
+ * {@link io.convspark.kernels.layers.conv.ShortReductionGradient}), and Winograd F(2x2, 3x3)
  * ({@link io.convspark.kernels.layers.conv.WinogradConvolution}, its tile transforms in
  * {@link io.convspark.kernels.layers.conv.WinogradTransforms} and, vectorized over whole planes,
  * {@link io.convspark.kernels.layers.conv.WinogradPlanes}), chosen per layer by
  * {@link io.convspark.kernels.layers.conv.ConvAlgorithm}; each applies an element-wise activation to
  * its output, and its derivative to the output gradient, part by part while the part is in cache;
+ * a short-reduction convolution that also does the max pooling after it, so its full output is never
+ * stored ({@link io.convspark.kernels.layers.conv.PooledShortReductionConvolution}, over a lowering
+ * that groups positions by their place in the window,
+ * {@link io.convspark.kernels.layers.conv.PoolWindowColumns});
  * and the direct depthwise convolution
  * ({@link io.convspark.kernels.layers.conv.DepthwiseConvolution}). The kernels work on flat NCHW
  * arrays and own their per-slot workspaces, so layers can compose them (SeparableConv2D is a

@@ -1,0 +1,606 @@
+package io.convspark.kernels.layers.conv;
+
+import io.convspark.kernels.compute.KernelExecutor;
+import io.convspark.kernels.compute.VectorGemm;
+import io.convspark.kernels.layers.Activation;
+import io.convspark.kernels.layers.ConvGeometry;
+import io.convspark.kernels.layers.StepContext;
+import java.util.Arrays;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A short-reduction convolution ({@link ShortReductionConvolution}), its element-wise activation and
+ * the max pooling after it, in one pass: the convolution's output never goes to memory, only the
+ * pooled maxima and, when training, one byte per window saying which place won. For mnist-deitel's
+ * first layer (batch 64) forward writes 2.8 + 0.7 MB instead of an 11 MB output that the pooling
+ * layer then reads back, and backward reads those 3.5 MB and the pooled gradient instead of the full
+ * output and its gradient (22 MB). Windows of {@code ph x pw} with a stride of the same size and no
+ * padding (Keras' default {@code MaxPooling2D}), pooled planes of {@code PH x PW}, {@code Q = ph pw}
+ * places per window.
+ *
+ * <p>Per sample, col is lowered by {@link PoolWindowColumns}: positions grouped by their place in the
+ * window, {@code slice} columns per place, so that pooling is an element-wise maximum of Q slices.
+ * For 2x2 windows, 4 filters x 16 pooled positions at a time stay in 16 registers:
+ * <pre>
+ *   z_q   = W[4, K] x col[K, q slice + s ..] + b   for the 4 places q
+ *   y     = act(max over q of z_q)                  ReLU in the registers, others per 4 filters
+ *   win   = the winning q (a byte; -1 where ReLU made y 0: no gradient)
+ * </pre>
+ * The places are compared in pairs, then the bottom pair's winner against the top's, each winning
+ * only if strictly larger: the first maximum in row-major window order, the pooling layer's rule.
+ * Taking the maximum before the activation is exact for the non-decreasing activations
+ * ({@link Activation#isNonDecreasing}); the winners can then differ from the layers' only where the
+ * activation maps several values to one (ReLU's zeros, which carry no gradient; saturated tanh or
+ * sigmoid), which changes which place gets a window's gradient, not the outputs. Other windows, other
+ * activations and samples where a value might be NaN or infinite ({@code sum |x| sum |W|} is checked
+ * first) take the general path: a panel of filters into a tile, activated, then pooled one window at
+ * a time with the pooling layer's rules (a NaN wins).
+ *
+ * <p>Backward builds the pre-activation gradient of 4 filters in L1 and reduces it as
+ * {@link ShortReductionConvolution} does ({@link ShortReductionGradient}):
+ * <pre>
+ *   dz [4, Q slice]   dz[f, q slice + s] = dy[f, s] act'(y[f, s]) where win[f, s] = q, else 0
+ *   dW += dz x col^T,  db += dz x 1
+ * </pre>
+ * ReLU's derivative is in the winners; others' is taken on the pooled values. When an input gradient
+ * is wanted, the full pre-activation gradient is laid out at the winners and backward is
+ * {@link GemmConvolution}'s.
+ */
+public final class PooledShortReductionConvolution {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final VectorSpecies<Integer> INTS = S.withLanes(int.class);
+    /** Bytes, as many as float lanes (the fast 2x2 path needs vectors of at least 8 floats: 64 bits of bytes). */
+    private static final VectorSpecies<Byte> BYTES = L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8)) : null;
+    /** Largest window this kernel takes ({@code ph pw}). */
+    public static final int MAX_WINDOW = 16;
+    /**
+     * The winner recorded for a window whose output ReLU made 0: no place gets its gradient (ReLU's
+     * derivative is 0 there), so backward needs neither y nor a pass for the derivative.
+     */
+    private static final byte NO_GRADIENT = -1;
+    /** Bound on |z| below which no sum of products can overflow on the way (float's largest is 3.4e38). */
+    private static final float FINITE_BOUND = 1e36f;
+    /** 0, 1, .., L-1. */
+    private static final float[] LANES = new float[L];
+
+    static {
+        for (int i = 0; i < L; i++) {
+            LANES[i] = i;
+        }
+    }
+
+    private final ConvGeometry g;
+    private final int channels;
+    private final int filters;
+    private final int k;
+    private final int ph;
+    private final int pw;
+    private final int places;
+    private final int pooled;
+    private final int slice;
+    private final int ld;
+    private final int rows;
+    private final int mr = VectorGemm.panelRows();
+    private final float[] packed;
+    private final PoolWindowColumns lowering;
+    private final ShortReductionGradient gradient;
+    private final GemmConvolution withInputGradient;
+    private float[][] col = new float[0][];
+    private float[][] phases = new float[0][];
+    private float[][] tile = new float[0][];
+    private float[][] gradTile = new float[0][];
+    /** Per slot: where the last vector of a sample's last filters goes (pooled values, winners). */
+    private Object[][] scratch = new Object[0][];
+    /** Per pooled output: the winning place, or {@link #NO_GRADIENT}. */
+    private byte[] winners = new byte[0];
+    private boolean winnersRecorded;
+    private float[] unpooledGradient = new float[0];
+    private float[] scratchOutput = new float[0];
+
+    /**
+     * @throws IllegalArgumentException unless {@link #suits} the settings
+     */
+    public PooledShortReductionConvolution(ConvGeometry geometry, int channels, int filters, int poolH, int poolW) {
+        if (!suits(geometry, channels, poolH, poolW)) {
+            throw new IllegalArgumentException(geometry + " with " + channels + " channels, pooled by " + poolH + "x"
+                    + poolW + ": needs a reduction C*kh*kw of at most " + ShortReductionConvolution.MAX_K
+                    + " and whole windows of at most " + MAX_WINDOW + " cells");
+        }
+        this.g = geometry;
+        this.channels = channels;
+        this.filters = filters;
+        this.k = channels * geometry.kernelSize();
+        this.ph = poolH;
+        this.pw = poolW;
+        this.places = poolH * poolW;
+        this.pooled = geometry.outH() / poolH * (geometry.outW() / poolW);
+        this.slice = (pooled + L - 1) / L * L;
+        this.ld = VectorGemm.readableColumns(places * slice);
+        this.rows = ShortReductionGradient.columnRows(k);
+        this.packed = new float[(filters + mr - 1) / mr * mr * (k + 1)];
+        this.lowering = new PoolWindowColumns(geometry, channels, poolH, poolW, slice, ld);
+        this.gradient = new ShortReductionGradient(filters, k);
+        this.withInputGradient = new GemmConvolution(geometry, channels, filters);
+    }
+
+    /**
+     * True if a convolution over {@code g} of {@code channels} channels, max-pooled by windows of
+     * {@code poolH x poolW} (stride the same, no padding), can be computed here: a short reduction
+     * ({@link ShortReductionConvolution#suits}), at least one whole window, at most {@link #MAX_WINDOW} cells.
+     */
+    public static boolean suits(ConvGeometry g, int channels, int poolH, int poolW) {
+        return ShortReductionConvolution.suits(g, channels) && poolH >= 1 && poolW >= 1
+                && poolH * poolW <= MAX_WINDOW && g.outH() >= poolH && g.outW() >= poolW;
+    }
+
+    public ConvGeometry geometry() {
+        return g;
+    }
+
+    /** The algorithm's name, for logs and benchmarks. */
+    public String algorithm() {
+        return "im2col-short-k+maxpool";
+    }
+
+    /** Convolution outputs computed per sample and filter: the whole windows' cells. */
+    public int computedPositions() {
+        return pooled * places;
+    }
+
+    /**
+     * {@code y_n = maxpool(act(conv(x_n, W) + b))} for every sample; when {@code ctx.training()}, also
+     * records the winners backward needs.
+     *
+     * @param y   receives {@code batch} samples of {@code F PH PW} floats
+     * @param act an element-wise activation, or {@code null} for none
+     */
+    public void forward(float[] x, int batch, float[] w, int wOff, float[] b, int bOff, float[] y, Activation act,
+                        StepContext ctx) {
+        winnersRecorded = ctx.training();
+        pool(x, batch, w, wOff, b, bOff, y, act, winnersRecorded, ctx);
+    }
+
+    private void pool(float[] x, int batch, float[] w, int wOff, float[] b, int bOff, float[] y, Activation act,
+                      boolean record, StepContext ctx) {
+        KernelExecutor ex = ctx.executor();
+        ensureWorkspaces(ex.parallelism());
+        ShortReductionConvolution.pack(w, wOff, b, bOff, filters, k, packed);
+        if (record && winners.length < batch * filters * pooled) {
+            winners = new byte[batch * filters * pooled];
+        }
+        byte[] win = record ? winners : null;
+        int xSize = channels * g.inPlane();
+        float filterBound = sumOfMagnitudes(packed, 0, packed.length);
+        ex.parallelFor(batch, 1, (slot, from, to) -> {
+            float[] c = col[slot];
+            for (int n = from; n < to; n++) {
+                lowering.lower(x, n * xSize, phases[slot], c);
+                // |z| <= sum |x_n| sum |[W | b]|: far below float's overflow, no value is NaN or
+                // infinite, and the vector maximum (where a NaN would lose) is exact
+                boolean finite = sumOfMagnitudes(x, n * xSize, xSize) * filterBound < FINITE_BOUND;
+                if (places == 4 && finite && BYTES != null && (act == null || act.isNonDecreasing())) {
+                    convolvePool2x2(c, n, y, win, act, scratch[slot]);
+                } else {
+                    convolveThenPool(c, n, y, win, act, tile[slot]);
+                }
+            }
+        });
+    }
+
+    /**
+     * Sample {@code n} with 2x2 windows, 4 filters x 16 pooled positions at a time in registers
+     * ({@link #convolvePool4x4}); the activation runs on the pooled values of each 4 filters (a
+     * non-decreasing activation commutes with the maximum).
+     */
+    private void convolvePool2x2(float[] c, int n, float[] y, byte[] win, Activation act, Object[] scratch) {
+        // ReLU in the registers, others on the pooled values of each 4 filters
+        boolean relu = isRelu(act);
+        for (int f = 0; f < filters; f += 4) {
+            int rows = Math.min(4, filters - f);
+            int ai = f / mr * mr * (k + 1) + f % mr;
+            int o = (n * filters + f) * pooled;
+            int sHigh = slice;
+            if (f + rows == filters && slice > pooled) {
+                // the sample's last row must not spill (another slot may write there): its last vector
+                // goes through scratch
+                int s = slice - L;
+                float[] sy = (float[]) scratch[0];
+                byte[] sw = win == null ? null : (byte[]) scratch[1];
+                convolvePool4x4(k, packed, ai, mr, c, ld, slice, s, s + L, sy, sw, -s, L - s, 2 * L - s, 3 * L - s,
+                        rows, relu);
+                for (int i = 0; i < rows; i++) {
+                    System.arraycopy(sy, i * L, y, o + i * pooled + s, pooled - s);
+                    if (win != null) {
+                        System.arraycopy(sw, i * L, win, o + i * pooled + s, pooled - s);
+                    }
+                }
+                sHigh = s;
+            }
+            // from the last vector down: one past a row's end spills into the next row's first lanes,
+            // which a later vector (or the next 4 filters) overwrites
+            convolvePool4x4(k, packed, ai, mr, c, ld, slice, 0, sHigh, y, win, o, o + pooled, o + 2 * pooled,
+                    o + 3 * pooled, rows, relu);
+            if (act != null && !relu) {
+                act.apply(y, o, o + rows * pooled);
+            }
+        }
+    }
+
+    /**
+     * One register tile of the 2x2 forward: for the 4 filters of a packed panel's rows from {@code ai}
+     * (stride {@code mr} per row of col) and each vector of pooled positions {@code s} from
+     * {@code sHigh - L} down to {@code sLow}, the
+     * products with the 4 places' columns of col's first {@code k} rows, in 16 accumulators, plus the
+     * bias (the panel's row {@code k}), then the maximum over the places (taken in order, each winning only if strictly
+     * larger: the first maximum wins) to {@code y[o_i + s ..]} and its place to {@code win[o_i + s ..]}
+     * (unless null), for the first {@code rows} filters, ReLU applied to the maxima if {@code relu}.
+     * No value may be NaN.
+     */
+    private static void convolvePool4x4(int k, float[] ap, int ai, int mr, float[] c, int ld, int slice, int sLow,
+                                        int sHigh, float[] y, byte[] win, int o0, int o1, int o2, int o3, int rows,
+                                        boolean relu) {
+        for (int s = sHigh - L; s >= sLow; s -= L) {
+            FloatVector a00 = FloatVector.zero(S);
+            FloatVector a01 = a00;
+            FloatVector a02 = a00;
+            FloatVector a03 = a00;
+            FloatVector a10 = a00;
+            FloatVector a11 = a00;
+            FloatVector a12 = a00;
+            FloatVector a13 = a00;
+            FloatVector a20 = a00;
+            FloatVector a21 = a00;
+            FloatVector a22 = a00;
+            FloatVector a23 = a00;
+            FloatVector a30 = a00;
+            FloatVector a31 = a00;
+            FloatVector a32 = a00;
+            FloatVector a33 = a00;
+            for (int p = 0; p < k; p++) {
+                // indexes linear in p, so that the bounds checks leave the loop
+                int cb = s + p * ld;
+                int a = ai + p * mr;
+                FloatVector b0 = FloatVector.fromArray(S, c, cb);
+                FloatVector b1 = FloatVector.fromArray(S, c, cb + slice);
+                FloatVector b2 = FloatVector.fromArray(S, c, cb + 2 * slice);
+                FloatVector b3 = FloatVector.fromArray(S, c, cb + 3 * slice);
+                FloatVector w0 = FloatVector.broadcast(S, ap[a]);
+                a00 = w0.lanewise(VectorOperators.FMA, b0, a00);
+                a01 = w0.lanewise(VectorOperators.FMA, b1, a01);
+                a02 = w0.lanewise(VectorOperators.FMA, b2, a02);
+                a03 = w0.lanewise(VectorOperators.FMA, b3, a03);
+                FloatVector w1 = FloatVector.broadcast(S, ap[a + 1]);
+                a10 = w1.lanewise(VectorOperators.FMA, b0, a10);
+                a11 = w1.lanewise(VectorOperators.FMA, b1, a11);
+                a12 = w1.lanewise(VectorOperators.FMA, b2, a12);
+                a13 = w1.lanewise(VectorOperators.FMA, b3, a13);
+                FloatVector w2 = FloatVector.broadcast(S, ap[a + 2]);
+                a20 = w2.lanewise(VectorOperators.FMA, b0, a20);
+                a21 = w2.lanewise(VectorOperators.FMA, b1, a21);
+                a22 = w2.lanewise(VectorOperators.FMA, b2, a22);
+                a23 = w2.lanewise(VectorOperators.FMA, b3, a23);
+                FloatVector w3 = FloatVector.broadcast(S, ap[a + 3]);
+                a30 = w3.lanewise(VectorOperators.FMA, b0, a30);
+                a31 = w3.lanewise(VectorOperators.FMA, b1, a31);
+                a32 = w3.lanewise(VectorOperators.FMA, b2, a32);
+                a33 = w3.lanewise(VectorOperators.FMA, b3, a33);
+            }
+            // the bias, the panel's row k, added last: the same rounding as the ones row's product in
+            // the layers taken apart
+            FloatVector bias = FloatVector.broadcast(S, ap[ai + k * mr]);
+            a00 = a00.add(bias);
+            a01 = a01.add(bias);
+            a02 = a02.add(bias);
+            a03 = a03.add(bias);
+            bias = FloatVector.broadcast(S, ap[ai + k * mr + 1]);
+            a10 = a10.add(bias);
+            a11 = a11.add(bias);
+            a12 = a12.add(bias);
+            a13 = a13.add(bias);
+            bias = FloatVector.broadcast(S, ap[ai + k * mr + 2]);
+            a20 = a20.add(bias);
+            a21 = a21.add(bias);
+            a22 = a22.add(bias);
+            a23 = a23.add(bias);
+            bias = FloatVector.broadcast(S, ap[ai + k * mr + 3]);
+            a30 = a30.add(bias);
+            a31 = a31.add(bias);
+            a32 = a32.add(bias);
+            a33 = a33.add(bias);
+            // written out per filter, not in a helper taking vectors (one left uninlined would box them)
+            // the places as int bits in float lanes, narrowed to bytes when stored (one instruction; written
+            // out, not in a helper taking a vector, which left uninlined would box it)
+            FloatVector one = FloatVector.broadcast(S, Float.intBitsToFloat(1));
+            FloatVector two = FloatVector.broadcast(S, Float.intBitsToFloat(2));
+            FloatVector three = FloatVector.broadcast(S, Float.intBitsToFloat(3));
+            FloatVector none = FloatVector.broadcast(S, Float.intBitsToFloat(NO_GRADIENT));
+            FloatVector zero = FloatVector.zero(S);
+            if (rows > 0) {
+                // pairs first, then the bottom pair's winner over the top's if strictly larger: the same
+                // first maximum as the places taken in order, in shorter chains
+                VectorMask<Float> right = a01.compare(VectorOperators.GT, a00);
+                VectorMask<Float> rightBottom = a03.compare(VectorOperators.GT, a02);
+                FloatVector top = a00.blend(a01, right);
+                FloatVector bottom = a02.blend(a03, rightBottom);
+                VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
+                FloatVector m = top.blend(bottom, lower);
+                VectorMask<Float> off = m.compare(VectorOperators.LE, zero);
+                (relu ? m.blend(zero, off) : m).intoArray(y, o0 + s);
+                if (win != null) {
+                    FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
+                    ((ByteVector) (relu ? place.blend(none, off) : place).reinterpretAsInts()
+                            .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o0 + s);
+                }
+            }
+            if (rows > 1) {
+                // pairs first, then the bottom pair's winner over the top's if strictly larger: the same
+                // first maximum as the places taken in order, in shorter chains
+                VectorMask<Float> right = a11.compare(VectorOperators.GT, a10);
+                VectorMask<Float> rightBottom = a13.compare(VectorOperators.GT, a12);
+                FloatVector top = a10.blend(a11, right);
+                FloatVector bottom = a12.blend(a13, rightBottom);
+                VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
+                FloatVector m = top.blend(bottom, lower);
+                VectorMask<Float> off = m.compare(VectorOperators.LE, zero);
+                (relu ? m.blend(zero, off) : m).intoArray(y, o1 + s);
+                if (win != null) {
+                    FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
+                    ((ByteVector) (relu ? place.blend(none, off) : place).reinterpretAsInts()
+                            .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o1 + s);
+                }
+            }
+            if (rows > 2) {
+                // pairs first, then the bottom pair's winner over the top's if strictly larger: the same
+                // first maximum as the places taken in order, in shorter chains
+                VectorMask<Float> right = a21.compare(VectorOperators.GT, a20);
+                VectorMask<Float> rightBottom = a23.compare(VectorOperators.GT, a22);
+                FloatVector top = a20.blend(a21, right);
+                FloatVector bottom = a22.blend(a23, rightBottom);
+                VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
+                FloatVector m = top.blend(bottom, lower);
+                VectorMask<Float> off = m.compare(VectorOperators.LE, zero);
+                (relu ? m.blend(zero, off) : m).intoArray(y, o2 + s);
+                if (win != null) {
+                    FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
+                    ((ByteVector) (relu ? place.blend(none, off) : place).reinterpretAsInts()
+                            .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o2 + s);
+                }
+            }
+            if (rows > 3) {
+                // pairs first, then the bottom pair's winner over the top's if strictly larger: the same
+                // first maximum as the places taken in order, in shorter chains
+                VectorMask<Float> right = a31.compare(VectorOperators.GT, a30);
+                VectorMask<Float> rightBottom = a33.compare(VectorOperators.GT, a32);
+                FloatVector top = a30.blend(a31, right);
+                FloatVector bottom = a32.blend(a33, rightBottom);
+                VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
+                FloatVector m = top.blend(bottom, lower);
+                VectorMask<Float> off = m.compare(VectorOperators.LE, zero);
+                (relu ? m.blend(zero, off) : m).intoArray(y, o3 + s);
+                if (win != null) {
+                    FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
+                    ((ByteVector) (relu ? place.blend(none, off) : place).reinterpretAsInts()
+                            .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o3 + s);
+                }
+            }
+        }
+    }
+
+    /**
+     * Sample {@code n}, any window, or values that may be NaN: a panel of filters at a time into
+     * {@code t}, activated, then pooled one window at a time with the pooling layer's rules.
+     */
+    private void convolveThenPool(float[] c, int n, float[] y, byte[] win, Activation act, float[] t) {
+        int width = places * slice;
+        boolean relu = isRelu(act);
+        for (int f0 = 0; f0 < filters; f0 += mr) {
+            int count = Math.min(mr, filters - f0);
+            // t[0 .. count, :] = [W | b][f0 .. f0+count, :] x col
+            VectorGemm.multiplyPanel(count, width, k + 1, packed, f0 * (k + 1), c, 0, ld, t, 0, ld);
+            if (act != null) {
+                act.apply(t, 0, count * ld);
+            }
+            for (int r = 0; r < count; r++) {
+                int o = (n * filters + f0 + r) * pooled;
+                for (int s = 0; s < pooled; s++) {
+                    maxOfWindow(t, r * ld, y, win, o, s);
+                    if (relu && win != null && !(y[o + s] > 0f)) {
+                        win[o + s] = NO_GRADIENT;
+                    }
+                }
+            }
+        }
+    }
+
+    /** True for ReLU, whose derivative the winners carry: {@link #NO_GRADIENT} where the output is 0. */
+    private static boolean isRelu(Activation act) {
+        return act != null && "relu".equals(act.name());
+    }
+
+    /** {@code sum |a[from .. from+n)|}: NaN if one is NaN, infinite if one is or the sum overflows. */
+    private static float sumOfMagnitudes(float[] a, int from, int n) {
+        FloatVector sum = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            sum = sum.add(FloatVector.fromArray(S, a, from + i).abs());
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            total += Math.abs(a[from + i]);
+        }
+        return total;
+    }
+
+    /** Window {@code s}: the pooling layer's scalar rule (strictly larger wins, so does a NaN). */
+    private void maxOfWindow(float[] t, int base, float[] y, byte[] win, int o, int s) {
+        float max = t[base + s];
+        int best = 0;
+        for (int q = 1; q < places; q++) {
+            float v = t[base + q * slice + s];
+            if (v > max || Float.isNaN(v)) {
+                max = v;
+                best = q;
+            }
+        }
+        y[o + s] = max;
+        if (win != null) {
+            win[o + s] = (byte) best;
+        }
+    }
+
+    /**
+     * Gradients of {@link #forward}: {@code dw} and {@code db} are overwritten, {@code dx} too unless
+     * it is {@code null}. {@code dy} (the gradient of the pooled output) is used as scratch.
+     *
+     * @param y   the pooled output of the forward just before (for the activation's derivative)
+     * @param b   the bias forward used ({@code null} for none): after an inference forward, which
+     *            records no winners, they are found again
+     * @param act the activation applied in forward, or {@code null} if {@code dy} needs no derivative
+     */
+    public void backward(float[] x, int batch, float[] dy, float[] y, Activation act, float[] w, int wOff, float[] b,
+                         int bOff, float[] dw, int dwOff, float[] db, int dbOff, float[] dx, StepContext ctx) {
+        float[] out = y;
+        if (!winnersRecorded) {
+            // after an inference forward: find the winners again, into scratch (y may have changed since)
+            if (scratchOutput.length < batch * filters * pooled) {
+                scratchOutput = new float[batch * filters * pooled];
+            }
+            out = scratchOutput;
+            pool(x, batch, w, wOff, b, bOff, out, act, true, ctx);
+        }
+        if (dx != null) {
+            backwardThroughFullGradient(x, batch, dy, out, act, w, wOff, dw, dwOff, db, dbOff, dx, ctx);
+            return;
+        }
+        float[] yp = out;
+        // ReLU's derivative is in the winners; others' is taken in a pass per 4 filters
+        boolean relu = isRelu(act);
+        KernelExecutor ex = ctx.executor();
+        int slots = ex.parallelism();
+        ensureWorkspaces(slots);
+        gradient.start(slots);
+        int xSize = channels * g.inPlane();
+        int width = places * slice;
+        ex.parallelFor(batch, 1, (slot, from, to) -> {
+            float[] c = col[slot];
+            float[] dz = gradTile[slot];
+            float[] part = gradient.begin(slot);
+            for (int n = from; n < to; n++) {
+                lowering.lower(x, n * xSize, phases[slot], c);
+                for (int f = 0; f < filters; f += ShortReductionGradient.FILTERS) {
+                    int count = Math.min(ShortReductionGradient.FILTERS, filters - f);
+                    int z = (n * filters + f) * pooled;
+                    if (act != null && !relu) {
+                        act.derive(yp, dy, z, z + count * pooled);
+                    }
+                    for (int i = 0; i < count; i++) {
+                        toWinners(dy, z + i * pooled, dz, i * ld);
+                    }
+                    gradient.addBlock(part, f, count, dz, 0, ld, width, c, ld);
+                }
+            }
+            gradient.finish(slot);
+        });
+        gradient.reduceInto(dw, dwOff, db, dbOff, ex);
+    }
+
+    /**
+     * {@code dz[d + q slice + s] = dzp[src + s]} where window s was won by place q, else 0; the
+     * padding columns {@code [pooled, slice)} of each place stay 0 (never written). With {@code relu},
+     * ReLU's derivative is taken on the way: the gradient passes only where {@code y[src + s] > 0}.
+     */
+    private void toWinners(float[] dzp, int src, float[] dz, int d) {
+        int s = 0;
+        if (places == 4 && BYTES != null) {
+            for (int end = pooled / L * L; s < end; s += L) {
+                toWinners4(dzp, winners, src + s, L, dz, d + s);
+            }
+            if (s < pooled && src + s + L <= Math.min(dzp.length, winners.length)) {
+                // the last vector reads past the row; its lanes from pooled on are made 0
+                toWinners4(dzp, winners, src + s, pooled - s, dz, d + s);
+                s = pooled;
+            }
+        }
+        for (; s < pooled; s++) {
+            int won = winners[src + s];
+            for (int q = 0; q < places; q++) {
+                dz[d + q * slice + s] = q == won ? dzp[src + s] : 0f;
+            }
+        }
+    }
+
+    /**
+     * One vector of {@link #toWinners} for 2x2 windows: {@code dzp[at ..]} to the places {@code win[at ..]}
+     * names, 0 to the others and in the lanes from {@code valid} on. The places' bytes are widened to
+     * int bits in float lanes and compared as floats: 0 is +0, 1..3 are denormals (compared exactly),
+     * -1 a NaN that matches none.
+     */
+    private void toWinners4(float[] dzp, byte[] win, int at, int valid, float[] dz, int d) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector v = FloatVector.fromArray(S, dzp, at);
+        if (valid < L) {
+            v = zero.blend(v, FloatVector.fromArray(S, LANES, 0).compare(VectorOperators.LT, valid));
+        }
+        FloatVector won = ((IntVector) ByteVector.fromArray(BYTES, win, at).convertShape(VectorOperators.B2I, INTS, 0))
+                .reinterpretAsFloats();
+        zero.blend(v, won.compare(VectorOperators.EQ, 0f)).intoArray(dz, d);
+        zero.blend(v, won.compare(VectorOperators.EQ, Float.intBitsToFloat(1))).intoArray(dz, d + slice);
+        zero.blend(v, won.compare(VectorOperators.EQ, Float.intBitsToFloat(2))).intoArray(dz, d + 2 * slice);
+        zero.blend(v, won.compare(VectorOperators.EQ, Float.intBitsToFloat(3))).intoArray(dz, d + 3 * slice);
+    }
+
+    /** Backward with an input gradient: the pre-activation gradient laid out at the winners, then {@link GemmConvolution}. */
+    private void backwardThroughFullGradient(float[] x, int batch, float[] dy, float[] y, Activation act, float[] w,
+                                             int wOff, float[] dw, int dwOff, float[] db, int dbOff, float[] dx,
+                                             StepContext ctx) {
+        int plane = g.outPlane();
+        int outW = g.outW();
+        int pooledW = g.outW() / pw;
+        if (unpooledGradient.length < batch * filters * plane) {
+            unpooledGradient = new float[batch * filters * plane];
+        }
+        float[] full = unpooledGradient;
+        if (act != null && !isRelu(act)) {
+            act.derive(y, dy, 0, batch * filters * pooled);
+        }
+        ctx.executor().parallelFor(batch * filters, 1, (slot, from, to) -> {
+            Arrays.fill(full, from * plane, to * plane, 0f);
+            for (int nf = from; nf < to; nf++) {
+                for (int s = 0; s < pooled; s++) {
+                    int q = winners[nf * pooled + s];
+                    if (q < 0) {
+                        continue;
+                    }
+                    int oh = s / pooledW * ph + q / pw;
+                    int ow = s % pooledW * pw + q % pw;
+                    full[nf * plane + oh * outW + ow] = dy[nf * pooled + s];
+                }
+            }
+        });
+        withInputGradient.backward(x, batch, full, null, null, w, wOff, dw, dwOff, db, dbOff, dx, ctx);
+    }
+
+    /** Per slot: col (its ones row set once), the phase buffer, the forward tile, the gradient tile (padding columns zero). */
+    private void ensureWorkspaces(int slots) {
+        if (col.length != slots) {
+            col = new float[slots][rows * ld];
+            for (float[] c : col) {
+                Arrays.fill(c, k * ld, (k + 1) * ld, 1f);
+            }
+            phases = new float[slots][lowering.phaseBufferSize()];
+            tile = new float[slots][mr * ld];
+            gradTile = new float[slots][ShortReductionGradient.FILTERS * ld];
+            scratch = new Object[slots][];
+            for (int i = 0; i < slots; i++) {
+                scratch[i] = new Object[] {new float[4 * L], new byte[4 * L]};
+            }
+        }
+    }
+}
