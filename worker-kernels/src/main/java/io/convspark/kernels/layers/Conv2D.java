@@ -217,8 +217,8 @@ public final class Conv2D extends ConvolutionLayer<Conv2D.Options> {
         if (pooled != null) {
             // output and outputGrad are the pooled ones; the derivative is taken at the winners
             pooled.backward(inputs[0].data(), output.batch(), outputGrad.data(), output.data(), act, kernel.values(),
-                    kernel.offset(), biasValues(), biasOffset(), kernel.grads(), kernel.offset(), biasGrads(),
-                    biasOffset(), inputGradData(inputGrads), ctx);
+                    kernel.offset(), kernel.grads(), kernel.offset(), biasGrads(), biasOffset(), inputGradData(inputGrads),
+                    ctx);
             return;
         }
         if (!fused) {

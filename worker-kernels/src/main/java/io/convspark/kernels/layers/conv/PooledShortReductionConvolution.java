@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * A short-reduction convolution ({@link ShortReductionConvolution}), its element-wise activation and
  * the max pooling after it, in one pass: the convolution's output never goes to memory, only the
- * pooled maxima and, when training, one byte per window saying which place won. For mnist-deitel's
+ * pooled maxima and one byte per window saying which place won. For mnist-deitel's
  * first layer (batch 64) forward writes 2.8 + 0.7 MB instead of an 11 MB output that the pooling
  * layer then reads back, and backward reads those 3.5 MB and the pooled gradient instead of the full
  * output and its gradient (22 MB). Windows of {@code ph x pw} with a stride of the same size and no
@@ -100,9 +100,7 @@ public final class PooledShortReductionConvolution {
     private Object[][] scratch = new Object[0][];
     /** Per pooled output: the winning place, or {@link #NO_GRADIENT}. */
     private byte[] winners = new byte[0];
-    private boolean winnersRecorded;
     private float[] unpooledGradient = new float[0];
-    private float[] scratchOutput = new float[0];
 
     /**
      * @throws IllegalArgumentException unless {@link #suits} the settings
@@ -155,28 +153,22 @@ public final class PooledShortReductionConvolution {
     }
 
     /**
-     * {@code y_n = maxpool(act(conv(x_n, W) + b))} for every sample; when {@code ctx.training()}, also
-     * records the winners backward needs.
+     * {@code y_n = maxpool(act(conv(x_n, W) + b))} for every sample, and the winners backward needs.
+     * They are recorded in inference too, so that both modes run the same code (the same JIT profile;
+     * see {@link #convolvePool4x4} on what C2 may do to vector code under branches).
      *
      * @param y   receives {@code batch} samples of {@code F PH PW} floats
      * @param act an element-wise activation, or {@code null} for none
      */
     public void forward(float[] x, int batch, float[] w, int wOff, float[] b, int bOff, float[] y, Activation act,
                         StepContext ctx) {
-        winnersRecorded = ctx.training();
-        pool(x, batch, w, wOff, b, bOff, y, act, winnersRecorded, ctx);
-    }
-
-    private void pool(float[] x, int batch, float[] w, int wOff, float[] b, int bOff, float[] y, Activation act,
-                      boolean record, StepContext ctx) {
         KernelExecutor ex = ctx.executor();
         ensureWorkspaces(ex.parallelism());
         ShortReductionConvolution.pack(w, wOff, b, bOff, filters, k, packed);
-        if (record && winners.length < batch * filters * pooled) {
+        if (winners.length < batch * filters * pooled) {
             winners = new byte[batch * filters * pooled];
         }
-        byte[] win = record ? winners : null;
-        int xSize = channels * g.inPlane();
+        byte[] win = winners;        int xSize = channels * g.inPlane();
         float filterBound = sumOfMagnitudes(packed, 0, packed.length);
         ex.parallelFor(batch, 1, (slot, from, to) -> {
             float[] c = col[slot];
@@ -212,14 +204,12 @@ public final class PooledShortReductionConvolution {
                 // goes through scratch
                 int s = slice - L;
                 float[] sy = (float[]) scratch[0];
-                byte[] sw = win == null ? null : (byte[]) scratch[1];
+                byte[] sw = (byte[]) scratch[1];
                 convolvePool4x4(k, packed, ai, mr, c, ld, slice, s, s + L, sy, sw, -s, L - s, 2 * L - s, 3 * L - s,
                         rows, relu);
                 for (int i = 0; i < rows; i++) {
                     System.arraycopy(sy, i * L, y, o + i * pooled + s, pooled - s);
-                    if (win != null) {
-                        System.arraycopy(sw, i * L, win, o + i * pooled + s, pooled - s);
-                    }
+                    System.arraycopy(sw, i * L, win, o + i * pooled + s, pooled - s);
                 }
                 sHigh = s;
             }
@@ -239,8 +229,8 @@ public final class PooledShortReductionConvolution {
      * {@code sHigh - L} down to {@code sLow}, the
      * products with the 4 places' columns of col's first {@code k} rows, in 16 accumulators, plus the
      * bias (the panel's row {@code k}), then the maximum over the places (taken in order, each winning only if strictly
-     * larger: the first maximum wins) to {@code y[o_i + s ..]} and its place to {@code win[o_i + s ..]}
-     * (unless null), for the first {@code rows} filters, ReLU applied to the maxima if {@code relu}.
+     * larger: the first maximum wins) to {@code y[o_i + s ..]} and its place to {@code win[o_i + s ..]},
+     * for the first {@code rows} filters, ReLU applied to the maxima if {@code relu}.
      * No value may be NaN.
      */
     private static void convolvePool4x4(int k, float[] ap, int ai, int mr, float[] c, int ld, int slice, int sLow,
@@ -322,6 +312,12 @@ public final class PooledShortReductionConvolution {
             FloatVector three = FloatVector.broadcast(S, Float.intBitsToFloat(3));
             FloatVector none = FloatVector.broadcast(S, Float.intBitsToFloat(NO_GRADIENT));
             FloatVector zero = FloatVector.zero(S);
+            // ReLU: the maxima <= 0 become 0 (and their windows get no gradient); without, none is below -inf.
+            // A threshold rather than a branch: vectors merged after a branch are a known way to keep C2
+            // from compiling the code after them to vector instructions. (In about half the JVM runs of
+            // `bench --gemm vector` C2 still late-inlines half this method's stores as calls, and the layer
+            // runs 3-4 times slower for that run; neither this nor larger node limits changed that.)
+            FloatVector floor = FloatVector.broadcast(S, relu ? 0f : Float.NEGATIVE_INFINITY);
             if (rows > 0) {
                 // pairs first, then the bottom pair's winner over the top's if strictly larger: the same
                 // first maximum as the places taken in order, in shorter chains
@@ -331,13 +327,11 @@ public final class PooledShortReductionConvolution {
                 FloatVector bottom = a02.blend(a03, rightBottom);
                 VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
                 FloatVector m = top.blend(bottom, lower);
-                VectorMask<Float> off = m.compare(VectorOperators.LE, zero);
-                (relu ? m.blend(zero, off) : m).intoArray(y, o0 + s);
-                if (win != null) {
-                    FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
-                    ((ByteVector) (relu ? place.blend(none, off) : place).reinterpretAsInts()
-                            .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o0 + s);
-                }
+                VectorMask<Float> off = m.compare(VectorOperators.LE, floor);
+                m.blend(zero, off).intoArray(y, o0 + s);
+                FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
+                ((ByteVector) place.blend(none, off).reinterpretAsInts()
+                        .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o0 + s);
             }
             if (rows > 1) {
                 // pairs first, then the bottom pair's winner over the top's if strictly larger: the same
@@ -348,13 +342,11 @@ public final class PooledShortReductionConvolution {
                 FloatVector bottom = a12.blend(a13, rightBottom);
                 VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
                 FloatVector m = top.blend(bottom, lower);
-                VectorMask<Float> off = m.compare(VectorOperators.LE, zero);
-                (relu ? m.blend(zero, off) : m).intoArray(y, o1 + s);
-                if (win != null) {
-                    FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
-                    ((ByteVector) (relu ? place.blend(none, off) : place).reinterpretAsInts()
-                            .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o1 + s);
-                }
+                VectorMask<Float> off = m.compare(VectorOperators.LE, floor);
+                m.blend(zero, off).intoArray(y, o1 + s);
+                FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
+                ((ByteVector) place.blend(none, off).reinterpretAsInts()
+                        .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o1 + s);
             }
             if (rows > 2) {
                 // pairs first, then the bottom pair's winner over the top's if strictly larger: the same
@@ -365,13 +357,11 @@ public final class PooledShortReductionConvolution {
                 FloatVector bottom = a22.blend(a23, rightBottom);
                 VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
                 FloatVector m = top.blend(bottom, lower);
-                VectorMask<Float> off = m.compare(VectorOperators.LE, zero);
-                (relu ? m.blend(zero, off) : m).intoArray(y, o2 + s);
-                if (win != null) {
-                    FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
-                    ((ByteVector) (relu ? place.blend(none, off) : place).reinterpretAsInts()
-                            .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o2 + s);
-                }
+                VectorMask<Float> off = m.compare(VectorOperators.LE, floor);
+                m.blend(zero, off).intoArray(y, o2 + s);
+                FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
+                ((ByteVector) place.blend(none, off).reinterpretAsInts()
+                        .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o2 + s);
             }
             if (rows > 3) {
                 // pairs first, then the bottom pair's winner over the top's if strictly larger: the same
@@ -382,13 +372,11 @@ public final class PooledShortReductionConvolution {
                 FloatVector bottom = a32.blend(a33, rightBottom);
                 VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
                 FloatVector m = top.blend(bottom, lower);
-                VectorMask<Float> off = m.compare(VectorOperators.LE, zero);
-                (relu ? m.blend(zero, off) : m).intoArray(y, o3 + s);
-                if (win != null) {
-                    FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
-                    ((ByteVector) (relu ? place.blend(none, off) : place).reinterpretAsInts()
-                            .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o3 + s);
-                }
+                VectorMask<Float> off = m.compare(VectorOperators.LE, floor);
+                m.blend(zero, off).intoArray(y, o3 + s);
+                FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
+                ((ByteVector) place.blend(none, off).reinterpretAsInts()
+                        .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o3 + s);
             }
         }
     }
@@ -411,7 +399,7 @@ public final class PooledShortReductionConvolution {
                 int o = (n * filters + f0 + r) * pooled;
                 for (int s = 0; s < pooled; s++) {
                     maxOfWindow(t, r * ld, y, win, o, s);
-                    if (relu && win != null && !(y[o + s] > 0f)) {
+                    if (relu && !(y[o + s] > 0f)) {
                         win[o + s] = NO_GRADIENT;
                     }
                 }
@@ -450,36 +438,23 @@ public final class PooledShortReductionConvolution {
             }
         }
         y[o + s] = max;
-        if (win != null) {
-            win[o + s] = (byte) best;
-        }
+        win[o + s] = (byte) best;
     }
 
     /**
      * Gradients of {@link #forward}: {@code dw} and {@code db} are overwritten, {@code dx} too unless
      * it is {@code null}. {@code dy} (the gradient of the pooled output) is used as scratch.
      *
-     * @param y   the pooled output of the forward just before (for the activation's derivative)
-     * @param b   the bias forward used ({@code null} for none): after an inference forward, which
-     *            records no winners, they are found again
+     * @param y   the pooled output of the forward just before, on the same samples (its winners are used;
+     *            y for the activation's derivative)
      * @param act the activation applied in forward, or {@code null} if {@code dy} needs no derivative
      */
-    public void backward(float[] x, int batch, float[] dy, float[] y, Activation act, float[] w, int wOff, float[] b,
-                         int bOff, float[] dw, int dwOff, float[] db, int dbOff, float[] dx, StepContext ctx) {
-        float[] out = y;
-        if (!winnersRecorded) {
-            // after an inference forward: find the winners again, into scratch (y may have changed since)
-            if (scratchOutput.length < batch * filters * pooled) {
-                scratchOutput = new float[batch * filters * pooled];
-            }
-            out = scratchOutput;
-            pool(x, batch, w, wOff, b, bOff, out, act, true, ctx);
-        }
+    public void backward(float[] x, int batch, float[] dy, float[] y, Activation act, float[] w, int wOff,
+                         float[] dw, int dwOff, float[] db, int dbOff, float[] dx, StepContext ctx) {
         if (dx != null) {
-            backwardThroughFullGradient(x, batch, dy, out, act, w, wOff, dw, dwOff, db, dbOff, dx, ctx);
+            backwardThroughFullGradient(x, batch, dy, y, act, w, wOff, dw, dwOff, db, dbOff, dx, ctx);
             return;
         }
-        float[] yp = out;
         // ReLU's derivative is in the winners; others' is taken in a pass per 4 filters
         boolean relu = isRelu(act);
         KernelExecutor ex = ctx.executor();
@@ -498,7 +473,7 @@ public final class PooledShortReductionConvolution {
                     int count = Math.min(ShortReductionGradient.FILTERS, filters - f);
                     int z = (n * filters + f) * pooled;
                     if (act != null && !relu) {
-                        act.derive(yp, dy, z, z + count * pooled);
+                        act.derive(y, dy, z, z + count * pooled);
                     }
                     for (int i = 0; i < count; i++) {
                         toWinners(dy, z + i * pooled, dz, i * ld);
@@ -544,10 +519,9 @@ public final class PooledShortReductionConvolution {
      */
     private void toWinners4(float[] dzp, byte[] win, int at, int valid, float[] dz, int d) {
         FloatVector zero = FloatVector.zero(S);
-        FloatVector v = FloatVector.fromArray(S, dzp, at);
-        if (valid < L) {
-            v = zero.blend(v, FloatVector.fromArray(S, LANES, 0).compare(VectorOperators.LT, valid));
-        }
+        // the lanes from valid on made 0 always, not under a branch (see convolvePool4x4's floor)
+        FloatVector v = zero.blend(FloatVector.fromArray(S, dzp, at),
+                FloatVector.fromArray(S, LANES, 0).compare(VectorOperators.LT, valid));
         FloatVector won = ((IntVector) ByteVector.fromArray(BYTES, win, at).convertShape(VectorOperators.B2I, INTS, 0))
                 .reinterpretAsFloats();
         zero.blend(v, won.compare(VectorOperators.EQ, 0f)).intoArray(dz, d);

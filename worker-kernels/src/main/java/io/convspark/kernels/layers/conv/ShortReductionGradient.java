@@ -61,7 +61,8 @@ final class ShortReductionGradient {
 
     /** Before a parallel loop of {@code slots} slots. */
     void start(int slots) {
-        partials.reset(slots, filters * rows * L);
+        // the filters' partials, then a junk block for the sums a kernel makes but nobody keeps
+        partials.reset(slots, (filters + 1) * rows * L);
     }
 
     /** Slot {@code slot}'s partial, zeroed; hand it to {@link #addBlock} and {@link #addTail}, then {@link #finish}. */
@@ -82,21 +83,28 @@ final class ShortReductionGradient {
      * positions {@code [0, full)} ({@code full} a multiple of the vector length), every row of col.
      */
     void addBlock(float[] part, int f, int count, float[] dz, int z, int zStride, int full, float[] col, int ld) {
-        // a last block of fewer filters repeats its last one; the repeats' sums are not kept
+        // a last block of fewer filters repeats its last one; the repeats' sums go to the junk block, as do
+        // the bias sums of every block of rows but the first
         int last = count - 1;
         int z1 = z + Math.min(1, last) * zStride;
         int z2 = z + Math.min(2, last) * zStride;
         int z3 = z + Math.min(3, last) * zStride;
         int step = rows * L;
+        int junk = filters * step;
         for (int r0 = 0; r0 < kRows; r0 += block) {
-            int o = (f * rows + r0) * L;
-            int o1 = last >= 1 ? o + step : -1;
-            int o2 = last >= 2 ? o + 2 * step : -1;
-            int o3 = last >= 3 ? o + 3 * step : -1;
+            int o0 = (f * rows + r0) * L;
+            int o1 = last >= 1 ? o0 + step : junk;
+            int o2 = last >= 2 ? o0 + 2 * step : junk;
+            int o3 = last >= 3 ? o0 + 3 * step : junk;
+            int bias = kRows * L;
+            int b0 = r0 == 0 ? o0 + bias : junk + bias;
+            int b1 = r0 == 0 && last >= 1 ? o1 + bias : junk + bias;
+            int b2 = r0 == 0 && last >= 2 ? o2 + bias : junk + bias;
+            int b3 = r0 == 0 && last >= 3 ? o3 + bias : junk + bias;
             if (block == 5) {
-                gradientBlock5(dz, z, z1, z2, z3, full, col, r0 * ld, ld, r0 == 0, kRows * L, part, o, o1, o2, o3);
+                gradientBlock5(dz, z, z1, z2, z3, full, col, r0 * ld, ld, part, o0, o1, o2, o3, b0, b1, b2, b3);
             } else {
-                gradientBlock3(dz, z, z1, z2, z3, full, col, r0 * ld, ld, r0 == 0, kRows * L, part, o, o1, o2, o3);
+                gradientBlock3(dz, z, z1, z2, z3, full, col, r0 * ld, ld, part, o0, o1, o2, o3, b0, b1, b2, b3);
             }
         }
     }
@@ -122,7 +130,7 @@ final class ShortReductionGradient {
 
     /** {@code dw[F, K]} and (unless null) {@code db[F]}: the used slots' partials summed in slot order, then their lanes. */
     void reduceInto(float[] dw, int dwOff, float[] db, int dbOff, KernelExecutor ex) {
-        int length = filters * rows * L;
+        int length = (filters + 1) * rows * L;
         if (lanes.length != length) {
             lanes = new float[length];
         }
@@ -147,12 +155,14 @@ final class ShortReductionGradient {
 
     /**
      * {@code part[o_i + j L ..] += sum over whole vectors q < full of dz[z_i + q ..] col[r0 + j][q ..]}
-     * for the 4 filters i (an {@code o_i} of -1 is not kept) and the 3 rows j of col from {@code c[c0 ..]},
-     * and {@code part[o_i + biasAt ..] += the sum of dz_i} (the bias gradient) when {@code bias}: 12
-     * accumulators (16 with the bias's), each vector of dz used 3 times and each of col 4 times.
+     * for the 4 filters i and the 3 rows j of col from {@code c[c0 ..]}, and {@code part[b_i ..] += the
+     * sum of dz_i} (the bias gradient): 12 accumulators (16 with the bias's), each vector of dz
+     * used 3 times and each of col 4 times. Every store is made (sums not kept go to the junk block),
+     * with no branch around it.
      */
     private static void gradientBlock3(float[] dz, int z0, int z1, int z2, int z3, int full, float[] c, int c0,
-                                       int ld, boolean bias, int biasAt, float[] part, int o0, int o1, int o2, int o3) {
+                                       int ld, float[] part, int o0, int o1, int o2, int o3, int b0, int b1, int b2,
+                                       int b3) {
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = a00;
         FloatVector a02 = a00;
@@ -198,43 +208,31 @@ final class ShortReductionGradient {
         FloatVector.fromArray(S, part, o0).lanewise(VectorOperators.ADD, a00).intoArray(part, o0);
         FloatVector.fromArray(S, part, o0 + L).lanewise(VectorOperators.ADD, a01).intoArray(part, o0 + L);
         FloatVector.fromArray(S, part, o0 + 2 * L).lanewise(VectorOperators.ADD, a02).intoArray(part, o0 + 2 * L);
-        if (bias) {
-            FloatVector.fromArray(S, part, o0 + biasAt).lanewise(VectorOperators.ADD, s0).intoArray(part, o0 + biasAt);
-        }
-        if (o1 >= 0) {
-            FloatVector.fromArray(S, part, o1).lanewise(VectorOperators.ADD, a10).intoArray(part, o1);
-            FloatVector.fromArray(S, part, o1 + L).lanewise(VectorOperators.ADD, a11).intoArray(part, o1 + L);
-            FloatVector.fromArray(S, part, o1 + 2 * L).lanewise(VectorOperators.ADD, a12).intoArray(part, o1 + 2 * L);
-            if (bias) {
-                FloatVector.fromArray(S, part, o1 + biasAt).lanewise(VectorOperators.ADD, s1).intoArray(part, o1 + biasAt);
-            }
-        }
-        if (o2 >= 0) {
-            FloatVector.fromArray(S, part, o2).lanewise(VectorOperators.ADD, a20).intoArray(part, o2);
-            FloatVector.fromArray(S, part, o2 + L).lanewise(VectorOperators.ADD, a21).intoArray(part, o2 + L);
-            FloatVector.fromArray(S, part, o2 + 2 * L).lanewise(VectorOperators.ADD, a22).intoArray(part, o2 + 2 * L);
-            if (bias) {
-                FloatVector.fromArray(S, part, o2 + biasAt).lanewise(VectorOperators.ADD, s2).intoArray(part, o2 + biasAt);
-            }
-        }
-        if (o3 >= 0) {
-            FloatVector.fromArray(S, part, o3).lanewise(VectorOperators.ADD, a30).intoArray(part, o3);
-            FloatVector.fromArray(S, part, o3 + L).lanewise(VectorOperators.ADD, a31).intoArray(part, o3 + L);
-            FloatVector.fromArray(S, part, o3 + 2 * L).lanewise(VectorOperators.ADD, a32).intoArray(part, o3 + 2 * L);
-            if (bias) {
-                FloatVector.fromArray(S, part, o3 + biasAt).lanewise(VectorOperators.ADD, s3).intoArray(part, o3 + biasAt);
-            }
-        }
+        FloatVector.fromArray(S, part, b0).lanewise(VectorOperators.ADD, s0).intoArray(part, b0);
+        FloatVector.fromArray(S, part, o1).lanewise(VectorOperators.ADD, a10).intoArray(part, o1);
+        FloatVector.fromArray(S, part, o1 + L).lanewise(VectorOperators.ADD, a11).intoArray(part, o1 + L);
+        FloatVector.fromArray(S, part, o1 + 2 * L).lanewise(VectorOperators.ADD, a12).intoArray(part, o1 + 2 * L);
+        FloatVector.fromArray(S, part, b1).lanewise(VectorOperators.ADD, s1).intoArray(part, b1);
+        FloatVector.fromArray(S, part, o2).lanewise(VectorOperators.ADD, a20).intoArray(part, o2);
+        FloatVector.fromArray(S, part, o2 + L).lanewise(VectorOperators.ADD, a21).intoArray(part, o2 + L);
+        FloatVector.fromArray(S, part, o2 + 2 * L).lanewise(VectorOperators.ADD, a22).intoArray(part, o2 + 2 * L);
+        FloatVector.fromArray(S, part, b2).lanewise(VectorOperators.ADD, s2).intoArray(part, b2);
+        FloatVector.fromArray(S, part, o3).lanewise(VectorOperators.ADD, a30).intoArray(part, o3);
+        FloatVector.fromArray(S, part, o3 + L).lanewise(VectorOperators.ADD, a31).intoArray(part, o3 + L);
+        FloatVector.fromArray(S, part, o3 + 2 * L).lanewise(VectorOperators.ADD, a32).intoArray(part, o3 + 2 * L);
+        FloatVector.fromArray(S, part, b3).lanewise(VectorOperators.ADD, s3).intoArray(part, b3);
     }
 
     /**
      * {@code part[o_i + j L ..] += sum over whole vectors q < full of dz[z_i + q ..] col[r0 + j][q ..]}
-     * for the 4 filters i (an {@code o_i} of -1 is not kept) and the 5 rows j of col from {@code c[c0 ..]},
-     * and {@code part[o_i + biasAt ..] += the sum of dz_i} (the bias gradient) when {@code bias}: 20
-     * accumulators (24 with the bias's), each vector of dz used 5 times and each of col 4 times.
+     * for the 4 filters i and the 5 rows j of col from {@code c[c0 ..]}, and {@code part[b_i ..] += the
+     * sum of dz_i} (the bias gradient): 20 accumulators (24 with the bias's), each vector of dz
+     * used 5 times and each of col 4 times. Every store is made (sums not kept go to the junk block),
+     * with no branch around it.
      */
     private static void gradientBlock5(float[] dz, int z0, int z1, int z2, int z3, int full, float[] c, int c0,
-                                       int ld, boolean bias, int biasAt, float[] part, int o0, int o1, int o2, int o3) {
+                                       int ld, float[] part, int o0, int o1, int o2, int o3, int b0, int b1, int b2,
+                                       int b3) {
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = a00;
         FloatVector a02 = a00;
@@ -300,39 +298,25 @@ final class ShortReductionGradient {
         FloatVector.fromArray(S, part, o0 + 2 * L).lanewise(VectorOperators.ADD, a02).intoArray(part, o0 + 2 * L);
         FloatVector.fromArray(S, part, o0 + 3 * L).lanewise(VectorOperators.ADD, a03).intoArray(part, o0 + 3 * L);
         FloatVector.fromArray(S, part, o0 + 4 * L).lanewise(VectorOperators.ADD, a04).intoArray(part, o0 + 4 * L);
-        if (bias) {
-            FloatVector.fromArray(S, part, o0 + biasAt).lanewise(VectorOperators.ADD, s0).intoArray(part, o0 + biasAt);
-        }
-        if (o1 >= 0) {
-            FloatVector.fromArray(S, part, o1).lanewise(VectorOperators.ADD, a10).intoArray(part, o1);
-            FloatVector.fromArray(S, part, o1 + L).lanewise(VectorOperators.ADD, a11).intoArray(part, o1 + L);
-            FloatVector.fromArray(S, part, o1 + 2 * L).lanewise(VectorOperators.ADD, a12).intoArray(part, o1 + 2 * L);
-            FloatVector.fromArray(S, part, o1 + 3 * L).lanewise(VectorOperators.ADD, a13).intoArray(part, o1 + 3 * L);
-            FloatVector.fromArray(S, part, o1 + 4 * L).lanewise(VectorOperators.ADD, a14).intoArray(part, o1 + 4 * L);
-            if (bias) {
-                FloatVector.fromArray(S, part, o1 + biasAt).lanewise(VectorOperators.ADD, s1).intoArray(part, o1 + biasAt);
-            }
-        }
-        if (o2 >= 0) {
-            FloatVector.fromArray(S, part, o2).lanewise(VectorOperators.ADD, a20).intoArray(part, o2);
-            FloatVector.fromArray(S, part, o2 + L).lanewise(VectorOperators.ADD, a21).intoArray(part, o2 + L);
-            FloatVector.fromArray(S, part, o2 + 2 * L).lanewise(VectorOperators.ADD, a22).intoArray(part, o2 + 2 * L);
-            FloatVector.fromArray(S, part, o2 + 3 * L).lanewise(VectorOperators.ADD, a23).intoArray(part, o2 + 3 * L);
-            FloatVector.fromArray(S, part, o2 + 4 * L).lanewise(VectorOperators.ADD, a24).intoArray(part, o2 + 4 * L);
-            if (bias) {
-                FloatVector.fromArray(S, part, o2 + biasAt).lanewise(VectorOperators.ADD, s2).intoArray(part, o2 + biasAt);
-            }
-        }
-        if (o3 >= 0) {
-            FloatVector.fromArray(S, part, o3).lanewise(VectorOperators.ADD, a30).intoArray(part, o3);
-            FloatVector.fromArray(S, part, o3 + L).lanewise(VectorOperators.ADD, a31).intoArray(part, o3 + L);
-            FloatVector.fromArray(S, part, o3 + 2 * L).lanewise(VectorOperators.ADD, a32).intoArray(part, o3 + 2 * L);
-            FloatVector.fromArray(S, part, o3 + 3 * L).lanewise(VectorOperators.ADD, a33).intoArray(part, o3 + 3 * L);
-            FloatVector.fromArray(S, part, o3 + 4 * L).lanewise(VectorOperators.ADD, a34).intoArray(part, o3 + 4 * L);
-            if (bias) {
-                FloatVector.fromArray(S, part, o3 + biasAt).lanewise(VectorOperators.ADD, s3).intoArray(part, o3 + biasAt);
-            }
-        }
+        FloatVector.fromArray(S, part, b0).lanewise(VectorOperators.ADD, s0).intoArray(part, b0);
+        FloatVector.fromArray(S, part, o1).lanewise(VectorOperators.ADD, a10).intoArray(part, o1);
+        FloatVector.fromArray(S, part, o1 + L).lanewise(VectorOperators.ADD, a11).intoArray(part, o1 + L);
+        FloatVector.fromArray(S, part, o1 + 2 * L).lanewise(VectorOperators.ADD, a12).intoArray(part, o1 + 2 * L);
+        FloatVector.fromArray(S, part, o1 + 3 * L).lanewise(VectorOperators.ADD, a13).intoArray(part, o1 + 3 * L);
+        FloatVector.fromArray(S, part, o1 + 4 * L).lanewise(VectorOperators.ADD, a14).intoArray(part, o1 + 4 * L);
+        FloatVector.fromArray(S, part, b1).lanewise(VectorOperators.ADD, s1).intoArray(part, b1);
+        FloatVector.fromArray(S, part, o2).lanewise(VectorOperators.ADD, a20).intoArray(part, o2);
+        FloatVector.fromArray(S, part, o2 + L).lanewise(VectorOperators.ADD, a21).intoArray(part, o2 + L);
+        FloatVector.fromArray(S, part, o2 + 2 * L).lanewise(VectorOperators.ADD, a22).intoArray(part, o2 + 2 * L);
+        FloatVector.fromArray(S, part, o2 + 3 * L).lanewise(VectorOperators.ADD, a23).intoArray(part, o2 + 3 * L);
+        FloatVector.fromArray(S, part, o2 + 4 * L).lanewise(VectorOperators.ADD, a24).intoArray(part, o2 + 4 * L);
+        FloatVector.fromArray(S, part, b2).lanewise(VectorOperators.ADD, s2).intoArray(part, b2);
+        FloatVector.fromArray(S, part, o3).lanewise(VectorOperators.ADD, a30).intoArray(part, o3);
+        FloatVector.fromArray(S, part, o3 + L).lanewise(VectorOperators.ADD, a31).intoArray(part, o3 + L);
+        FloatVector.fromArray(S, part, o3 + 2 * L).lanewise(VectorOperators.ADD, a32).intoArray(part, o3 + 2 * L);
+        FloatVector.fromArray(S, part, o3 + 3 * L).lanewise(VectorOperators.ADD, a33).intoArray(part, o3 + 3 * L);
+        FloatVector.fromArray(S, part, o3 + 4 * L).lanewise(VectorOperators.ADD, a34).intoArray(part, o3 + 4 * L);
+        FloatVector.fromArray(S, part, b3).lanewise(VectorOperators.ADD, s3).intoArray(part, b3);
     }
 
 }

@@ -71,7 +71,7 @@ public final class PooledShortReductionBench {
                         pool.backward(new Tensor[] {y}, yp, dyp, new Tensor[] {dyFull}, ctx);
                         conv.backward(x, batch, dyFull.data(), y.data(), Activations.RELU, w, 0, dw, 0, db, 0, null, ctx);
                     } else {
-                        fused.backward(x, batch, dyp.data(), yp.data(), Activations.RELU, w, 0, b, 0, dw, 0, db, 0, null, ctx);
+                        fused.backward(x, batch, dyp.data(), yp.data(), Activations.RELU, w, 0, dw, 0, db, 0, null, ctx);
                     }
                     long t2 = System.nanoTime();
                     best[v][0] = Math.min(best[v][0], (t1 - t0) / 1e6);

@@ -136,7 +136,7 @@ class PooledShortReductionConvolutionTest {
         float[] dw = new float[w.length];
         float[] db = new float[c.filters];
         float[] dx = inputGradient ? new float[x.length] : null;
-        conv.backward(x, c.batch, dy, y, act, w, 0, b, 0, dw, 0, db, 0, dx, ctx);
+        conv.backward(x, c.batch, dy, y, act, w, 0, dw, 0, db, 0, dx, ctx);
         return new Step(y, dw, db, dx);
     }
 
@@ -240,7 +240,7 @@ class PooledShortReductionConvolutionTest {
         long allocated = Allocations.afterWarmUp(() -> {
             for (int i = 0; i < 5; i++) {
                 conv.forward(x, c.batch, w, 0, b, 0, y, Activations.RELU, ctx);
-                conv.backward(x, c.batch, dy, y, Activations.RELU, w, 0, b, 0, dw, 0, db, 0, null, ctx);
+                conv.backward(x, c.batch, dy, y, Activations.RELU, w, 0, dw, 0, db, 0, null, ctx);
             }
         }, 5 * 1024);
         assertTrue(allocated <= 5 * 1024, "5 forward + backward passes still allocated " + allocated
