@@ -18,7 +18,6 @@ import io.convspark.kernels.layers.Padding;
 import io.convspark.kernels.layers.StepContext;
 import io.convspark.kernels.tensor.Shape;
 import io.convspark.kernels.tensor.Tensor;
-import io.convspark.kernels.testing.Allocations;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -219,32 +218,6 @@ class PooledShortReductionConvolutionTest {
         assertArrayEquals(first.y, second.y);
         assertArrayEquals(first.dw, second.dw);
         assertArrayEquals(first.db, second.db);
-    }
-
-    @Test
-    void noBoxedVectorsOrWorkspacesPerStepOnceCompiled() {
-        // Once compiled, a training forward + backward may allocate at most the parallel loops' captured
-        // lambdas, never boxed vectors (a helper taking or returning a vector that C2 leaves uninlined)
-        // nor workspaces. One slot: the calling thread does all the work.
-        Case c = CASES[0];
-        Random rnd = new Random(4);
-        float[] x = gaussian(rnd, c.batch * 28 * 28);
-        float[] w = gaussian(rnd, c.filters * 9);
-        float[] b = gaussian(rnd, c.filters);
-        float[] y = new float[c.batch * c.filters * 13 * 13];
-        float[] dy = gaussian(rnd, y.length);
-        float[] dw = new float[w.length];
-        float[] db = new float[b.length];
-        PooledShortReductionConvolution conv = new PooledShortReductionConvolution(c.g, 1, c.filters, 2, 2);
-        StepContext ctx = new StepContext(ONE, new VectorGemm()).training(true);
-        long allocated = Allocations.afterWarmUp(() -> {
-            for (int i = 0; i < 5; i++) {
-                conv.forward(x, c.batch, w, 0, b, 0, y, Activations.RELU, ctx);
-                conv.backward(x, c.batch, dy, y, Activations.RELU, w, 0, dw, 0, db, 0, null, ctx);
-            }
-        }, 5 * 1024);
-        assertTrue(allocated <= 5 * 1024, "5 forward + backward passes still allocated " + allocated
-                + " bytes after warm-up");
     }
 
     @Test
