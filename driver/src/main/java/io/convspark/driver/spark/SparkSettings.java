@@ -1,16 +1,20 @@
 package io.convspark.driver.spark;
 
+import io.convspark.kernels.compute.JitTrapLimits;
 import org.apache.spark.SparkConf;
 
 /** The Spark settings convspark needs, applied over whatever the user configured. */
 public final class SparkSettings {
+    private static final String EXECUTOR_JAVA_OPTIONS = "spark.executor.extraJavaOptions";
+
     private SparkSettings() {
     }
 
     /**
      * Kryo with registration required and convspark's registrator; barrier stages retried a few times
      * (an executor lost mid-training is a stage failure that resumes from the last checkpoint);
-     * executors' OpenBLAS single-threaded unless configured otherwise.
+     * executors' OpenBLAS single-threaded unless configured otherwise; executors' JIT trap limits raised
+     * ({@link JitTrapLimits}) unless the user's executor options set them.
      */
     public static SparkConf apply(SparkConf conf) {
         conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
@@ -33,6 +37,14 @@ public final class SparkSettings {
         // Executors' OpenBLAS (the default GEMM) must not start threads of its own: convspark's kernel
         // threads already use the task's cores.
         conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
+        // Executors' C2 must keep compiling the Vector API kernels to vector instructions in every run.
+        String executorOptions = conf.get(EXECUTOR_JAVA_OPTIONS, "").trim();
+        for (String flag : JitTrapLimits.FLAGS) {
+            if (!executorOptions.contains(flag.substring(0, flag.indexOf('=') + 1))) {
+                executorOptions = (executorOptions + " " + flag).trim();
+            }
+        }
+        conf.set(EXECUTOR_JAVA_OPTIONS, executorOptions);
         return conf;
     }
 }

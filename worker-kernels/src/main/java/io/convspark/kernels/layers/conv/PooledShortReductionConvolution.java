@@ -314,9 +314,8 @@ public final class PooledShortReductionConvolution {
             FloatVector zero = FloatVector.zero(S);
             // ReLU: the maxima <= 0 become 0 (and their windows get no gradient); without, none is below -inf.
             // A threshold rather than a branch: vectors merged after a branch are a known way to keep C2
-            // from compiling the code after them to vector instructions. (In about half the JVM runs of
-            // `bench --gemm vector` C2 still late-inlines half this method's stores as calls, and the layer
-            // runs 3-4 times slower for that run; neither this nor larger node limits changed that.)
+            // from compiling the code after them to vector instructions. (A method this large also needs
+            // the JIT trap limits raised, see JitTrapLimits, or C2 boxes its vectors in some runs.)
             FloatVector floor = FloatVector.broadcast(S, relu ? 0f : Float.NEGATIVE_INFINITY);
             if (rows > 0) {
                 // pairs first, then the bottom pair's winner over the top's if strictly larger: the same
