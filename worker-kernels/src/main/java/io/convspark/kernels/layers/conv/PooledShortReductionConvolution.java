@@ -28,8 +28,8 @@ import jdk.incubator.vector.VectorSpecies;
  * window, {@code slice} columns per place, so that pooling is an element-wise maximum of Q slices.
  * For 2x2 windows, 4 filters x 16 pooled positions at a time stay in 16 registers:
  * <pre>
- *   z_q   = W[4, K] x col[K, q slice + s ..] + b   for the 4 places q
- *   y     = act(max over q of z_q)                  ReLU in the registers, others per 4 filters
+ *   z_q   = W[4, K] x col[K, q slice + s ..]       for the 4 places q
+ *   y     = act(max over q of z_q + b)              ReLU in the registers, others per 4 filters
  *   win   = the winning q (a byte; -1 where ReLU made y 0: no gradient)
  * </pre>
  * The places are compared in pairs, then the bottom pair's winner against the top's, each winning
@@ -67,14 +67,6 @@ public final class PooledShortReductionConvolution {
     private static final byte NO_GRADIENT = -1;
     /** Bound on |z| below which no sum of products can overflow on the way (float's largest is 3.4e38). */
     private static final float FINITE_BOUND = 1e36f;
-    /** 0, 1, .., L-1. */
-    private static final float[] LANES = new float[L];
-
-    static {
-        for (int i = 0; i < L; i++) {
-            LANES[i] = i;
-        }
-    }
 
     private final ConvGeometry g;
     private final int channels;
@@ -227,11 +219,14 @@ public final class PooledShortReductionConvolution {
      * One register tile of the 2x2 forward: for the 4 filters of a packed panel's rows from {@code ai}
      * (stride {@code mr} per row of col) and each vector of pooled positions {@code s} from
      * {@code sHigh - L} down to {@code sLow}, the
-     * products with the 4 places' columns of col's first {@code k} rows, in 16 accumulators, plus the
-     * bias (the panel's row {@code k}), then the maximum over the places (taken in order, each winning only if strictly
-     * larger: the first maximum wins) to {@code y[o_i + s ..]} and its place to {@code win[o_i + s ..]},
-     * for the first {@code rows} filters, ReLU applied to the maxima if {@code relu}.
-     * No value may be NaN.
+     * products with the 4 places' columns of col's first {@code k} rows, in 16 accumulators, then the
+     * maximum over the places (taken in order, each winning only if strictly larger: the first maximum
+     * wins) plus the bias (the panel's row {@code k}) to {@code y[o_i + s ..]} and its place to
+     * {@code win[o_i + s ..]}, for the first {@code rows} filters, ReLU applied to the maxima if
+     * {@code relu}. No value may be NaN. The bias is added once per maximum, not per place: rounding is
+     * monotone, so {@code max(z_q) + b} is bit for bit {@code max(z_q + b)}, as the layers taken apart
+     * compute it; only where two places round to the same biased value can the winner differ (both
+     * are maxima).
      */
     private static void convolvePool4x4(int k, float[] ap, int ai, int mr, float[] c, int ld, int slice, int sLow,
                                         int sHigh, float[] y, byte[] win, int o0, int o1, int o2, int o3, int rows,
@@ -282,28 +277,6 @@ public final class PooledShortReductionConvolution {
                 a32 = w3.lanewise(VectorOperators.FMA, b2, a32);
                 a33 = w3.lanewise(VectorOperators.FMA, b3, a33);
             }
-            // the bias, the panel's row k, added last: the same rounding as the ones row's product in
-            // the layers taken apart
-            FloatVector bias = FloatVector.broadcast(S, ap[ai + k * mr]);
-            a00 = a00.add(bias);
-            a01 = a01.add(bias);
-            a02 = a02.add(bias);
-            a03 = a03.add(bias);
-            bias = FloatVector.broadcast(S, ap[ai + k * mr + 1]);
-            a10 = a10.add(bias);
-            a11 = a11.add(bias);
-            a12 = a12.add(bias);
-            a13 = a13.add(bias);
-            bias = FloatVector.broadcast(S, ap[ai + k * mr + 2]);
-            a20 = a20.add(bias);
-            a21 = a21.add(bias);
-            a22 = a22.add(bias);
-            a23 = a23.add(bias);
-            bias = FloatVector.broadcast(S, ap[ai + k * mr + 3]);
-            a30 = a30.add(bias);
-            a31 = a31.add(bias);
-            a32 = a32.add(bias);
-            a33 = a33.add(bias);
             // written out per filter, not in a helper taking vectors (one left uninlined would box them)
             // the places as int bits in float lanes, narrowed to bytes when stored (one instruction; written
             // out, not in a helper taking a vector, which left uninlined would box it)
@@ -325,7 +298,7 @@ public final class PooledShortReductionConvolution {
                 FloatVector top = a00.blend(a01, right);
                 FloatVector bottom = a02.blend(a03, rightBottom);
                 VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
-                FloatVector m = top.blend(bottom, lower);
+                FloatVector m = top.blend(bottom, lower).add(FloatVector.broadcast(S, ap[ai + k * mr + 0]));
                 VectorMask<Float> off = m.compare(VectorOperators.LE, floor);
                 m.blend(zero, off).intoArray(y, o0 + s);
                 FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
@@ -340,7 +313,7 @@ public final class PooledShortReductionConvolution {
                 FloatVector top = a10.blend(a11, right);
                 FloatVector bottom = a12.blend(a13, rightBottom);
                 VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
-                FloatVector m = top.blend(bottom, lower);
+                FloatVector m = top.blend(bottom, lower).add(FloatVector.broadcast(S, ap[ai + k * mr + 1]));
                 VectorMask<Float> off = m.compare(VectorOperators.LE, floor);
                 m.blend(zero, off).intoArray(y, o1 + s);
                 FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
@@ -355,7 +328,7 @@ public final class PooledShortReductionConvolution {
                 FloatVector top = a20.blend(a21, right);
                 FloatVector bottom = a22.blend(a23, rightBottom);
                 VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
-                FloatVector m = top.blend(bottom, lower);
+                FloatVector m = top.blend(bottom, lower).add(FloatVector.broadcast(S, ap[ai + k * mr + 2]));
                 VectorMask<Float> off = m.compare(VectorOperators.LE, floor);
                 m.blend(zero, off).intoArray(y, o2 + s);
                 FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
@@ -370,7 +343,7 @@ public final class PooledShortReductionConvolution {
                 FloatVector top = a30.blend(a31, right);
                 FloatVector bottom = a32.blend(a33, rightBottom);
                 VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
-                FloatVector m = top.blend(bottom, lower);
+                FloatVector m = top.blend(bottom, lower).add(FloatVector.broadcast(S, ap[ai + k * mr + 3]));
                 VectorMask<Float> off = m.compare(VectorOperators.LE, floor);
                 m.blend(zero, off).intoArray(y, o3 + s);
                 FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
@@ -465,6 +438,7 @@ public final class PooledShortReductionConvolution {
         ex.parallelFor(batch, 1, (slot, from, to) -> {
             float[] c = col[slot];
             float[] dz = gradTile[slot];
+            float[] last = (float[]) scratch[slot][0];
             float[] part = gradient.begin(slot);
             for (int n = from; n < to; n++) {
                 lowering.lower(x, n * xSize, phases[slot], c);
@@ -475,7 +449,7 @@ public final class PooledShortReductionConvolution {
                         act.derive(y, dy, z, z + count * pooled);
                     }
                     for (int i = 0; i < count; i++) {
-                        toWinners(dy, z + i * pooled, dz, i * ld);
+                        toWinners(dy, z + i * pooled, dz, i * ld, last);
                     }
                     gradient.addBlock(part, f, count, dz, 0, ld, width, c, ld);
                 }
@@ -489,16 +463,20 @@ public final class PooledShortReductionConvolution {
      * {@code dz[d + q slice + s] = dzp[src + s]} where window s was won by place q, else 0; the
      * padding columns {@code [pooled, slice)} of each place stay 0 (never written). With {@code relu},
      * ReLU's derivative is taken on the way: the gradient passes only where {@code y[src + s] > 0}.
+     * {@code last} is scratch of at least L floats.
      */
-    private void toWinners(float[] dzp, int src, float[] dz, int d) {
+    private void toWinners(float[] dzp, int src, float[] dz, int d, float[] last) {
         int s = 0;
         if (places == 4 && BYTES != null) {
             for (int end = pooled / L * L; s < end; s += L) {
-                toWinners4(dzp, winners, src + s, L, dz, d + s);
+                toWinners4(dzp, src + s, winners, src + s, dz, d + s);
             }
-            if (s < pooled && src + s + L <= Math.min(dzp.length, winners.length)) {
-                // the last vector reads past the row; its lanes from pooled on are made 0
-                toWinners4(dzp, winners, src + s, pooled - s, dz, d + s);
+            if (s < pooled && src + s + L <= winners.length) {
+                // the last vector: its positions copied before zeros (the winners read past the row are
+                // another row's, and meet a gradient of 0)
+                System.arraycopy(dzp, src + s, last, 0, pooled - s);
+                Arrays.fill(last, pooled - s, L, 0f);
+                toWinners4(last, 0, winners, src + s, dz, d + s);
                 s = pooled;
             }
         }
@@ -511,22 +489,18 @@ public final class PooledShortReductionConvolution {
     }
 
     /**
-     * One vector of {@link #toWinners} for 2x2 windows: {@code dzp[at ..]} to the places {@code win[at ..]}
-     * names, 0 to the others and in the lanes from {@code valid} on. The places' bytes are widened to
-     * int bits in float lanes and compared as floats: 0 is +0, 1..3 are denormals (compared exactly),
-     * -1 a NaN that matches none.
+     * One vector of {@link #toWinners} for 2x2 windows: {@code dzp[at ..]} to the places
+     * {@code win[wAt ..]} names, 0 to the others. The places' bytes are widened to ints and compared
+     * as ints (-1 matches none).
      */
-    private void toWinners4(float[] dzp, byte[] win, int at, int valid, float[] dz, int d) {
+    private void toWinners4(float[] dzp, int at, byte[] win, int wAt, float[] dz, int d) {
         FloatVector zero = FloatVector.zero(S);
-        // the lanes from valid on made 0 always, not under a branch (see convolvePool4x4's floor)
-        FloatVector v = zero.blend(FloatVector.fromArray(S, dzp, at),
-                FloatVector.fromArray(S, LANES, 0).compare(VectorOperators.LT, valid));
-        FloatVector won = ((IntVector) ByteVector.fromArray(BYTES, win, at).convertShape(VectorOperators.B2I, INTS, 0))
-                .reinterpretAsFloats();
-        zero.blend(v, won.compare(VectorOperators.EQ, 0f)).intoArray(dz, d);
-        zero.blend(v, won.compare(VectorOperators.EQ, Float.intBitsToFloat(1))).intoArray(dz, d + slice);
-        zero.blend(v, won.compare(VectorOperators.EQ, Float.intBitsToFloat(2))).intoArray(dz, d + 2 * slice);
-        zero.blend(v, won.compare(VectorOperators.EQ, Float.intBitsToFloat(3))).intoArray(dz, d + 3 * slice);
+        FloatVector v = FloatVector.fromArray(S, dzp, at);
+        IntVector won = (IntVector) ByteVector.fromArray(BYTES, win, wAt).convertShape(VectorOperators.B2I, INTS, 0);
+        zero.blend(v, won.compare(VectorOperators.EQ, 0).cast(S)).intoArray(dz, d);
+        zero.blend(v, won.compare(VectorOperators.EQ, 1).cast(S)).intoArray(dz, d + slice);
+        zero.blend(v, won.compare(VectorOperators.EQ, 2).cast(S)).intoArray(dz, d + 2 * slice);
+        zero.blend(v, won.compare(VectorOperators.EQ, 3).cast(S)).intoArray(dz, d + 3 * slice);
     }
 
     /** Backward with an input gradient: the pre-activation gradient laid out at the winners, then {@link GemmConvolution}. */
