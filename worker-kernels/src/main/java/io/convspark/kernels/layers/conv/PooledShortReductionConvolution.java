@@ -468,15 +468,14 @@ public final class PooledShortReductionConvolution {
     private void toWinners(float[] dzp, int src, float[] dz, int d, float[] last) {
         int s = 0;
         if (places == 4 && BYTES != null) {
-            for (int end = pooled / L * L; s < end; s += L) {
-                toWinners4(dzp, src + s, winners, src + s, dz, d + s);
-            }
+            s = pooled / L * L;
+            toWinners2x2(dzp, src, src, 0, s, dz, d);
             if (s < pooled && src + s + L <= winners.length) {
                 // the last vector: its positions copied before zeros (the winners read past the row are
                 // another row's, and meet a gradient of 0)
                 System.arraycopy(dzp, src + s, last, 0, pooled - s);
                 Arrays.fill(last, pooled - s, L, 0f);
-                toWinners4(last, 0, winners, src + s, dz, d + s);
+                toWinners2x2(last, -s, src, s, s + L, dz, d);
                 s = pooled;
             }
         }
@@ -489,18 +488,24 @@ public final class PooledShortReductionConvolution {
     }
 
     /**
-     * One vector of {@link #toWinners} for 2x2 windows: {@code dzp[at ..]} to the places
-     * {@code win[wAt ..]} names, 0 to the others. The places' bytes are widened to ints and compared
-     * as ints (-1 matches none).
+     * {@link #toWinners} for 2x2 windows, the vectors {@code s} from {@code from} to {@code end}:
+     * {@code dzp[at + s ..]} to the places {@code winners[src + s ..]} names, 0 to the others. The
+     * places' bytes are widened to ints, compared as ints (-1 matches none) and the gradient blended
+     * as ints (a mask of ints cast to one of floats costs two instructions here). The loop is here,
+     * not around a method per vector: C2 compiled such a method on its own first, then would not
+     * inline it ("already compiled into a big method"), a call per vector.
      */
-    private void toWinners4(float[] dzp, int at, byte[] win, int wAt, float[] dz, int d) {
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector v = FloatVector.fromArray(S, dzp, at);
-        IntVector won = (IntVector) ByteVector.fromArray(BYTES, win, wAt).convertShape(VectorOperators.B2I, INTS, 0);
-        zero.blend(v, won.compare(VectorOperators.EQ, 0).cast(S)).intoArray(dz, d);
-        zero.blend(v, won.compare(VectorOperators.EQ, 1).cast(S)).intoArray(dz, d + slice);
-        zero.blend(v, won.compare(VectorOperators.EQ, 2).cast(S)).intoArray(dz, d + 2 * slice);
-        zero.blend(v, won.compare(VectorOperators.EQ, 3).cast(S)).intoArray(dz, d + 3 * slice);
+    private void toWinners2x2(float[] dzp, int at, int src, int from, int end, float[] dz, int d) {
+        IntVector zero = IntVector.zero(INTS);
+        for (int s = from; s < end; s += L) {
+            IntVector v = FloatVector.fromArray(S, dzp, at + s).reinterpretAsInts();
+            IntVector won = (IntVector) ByteVector.fromArray(BYTES, winners, src + s)
+                    .convertShape(VectorOperators.B2I, INTS, 0);
+            zero.blend(v, won.compare(VectorOperators.EQ, 0)).reinterpretAsFloats().intoArray(dz, d + s);
+            zero.blend(v, won.compare(VectorOperators.EQ, 1)).reinterpretAsFloats().intoArray(dz, d + slice + s);
+            zero.blend(v, won.compare(VectorOperators.EQ, 2)).reinterpretAsFloats().intoArray(dz, d + 2 * slice + s);
+            zero.blend(v, won.compare(VectorOperators.EQ, 3)).reinterpretAsFloats().intoArray(dz, d + 3 * slice + s);
+        }
     }
 
     /** Backward with an input gradient: the pre-activation gradient laid out at the winners, then {@link GemmConvolution}. */
