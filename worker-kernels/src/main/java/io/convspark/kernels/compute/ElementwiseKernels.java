@@ -9,8 +9,8 @@ package io.convspark.kernels.compute;
  * plain loops; {@link VectorElementwiseKernels} does the same with the Vector API (no data-dependent
  * branches, so ReLU masks and max-pooling comparisons cost no mispredicted branches). {@link #get}
  * chooses once per JVM ({@code -Dconvspark.elementwise=auto|vector|scalar}); tests hold the two
- * equal: bit for bit except where noted (sums are reassociated, {@code expm1} may differ in the
- * last ulp).
+ * equal: bit for bit except where noted (sums are reassociated; ELU, tanh and sigmoid, computed
+ * from a polynomial {@code e^x - 1}, may differ in the last ulps).
  */
 public interface ElementwiseKernels {
     String name();
@@ -26,6 +26,18 @@ public interface ElementwiseKernels {
 
     /** {@code g[i] = y[i] > 0 ? g[i] : g[i] (y[i] + alpha)}: for x <= 0, d/dx alpha (e^x - 1) = y + alpha. */
     void eluBackward(float[] y, float[] g, int from, int to, float alpha);
+
+    /** {@code a[i] = tanh(a[i])}; NaN stays NaN. */
+    void tanh(float[] a, int from, int to);
+
+    /** {@code g[i] *= 1 - y[i]^2}: the tanh derivative written through its output y (two roundings, then the product). */
+    void tanhBackward(float[] y, float[] g, int from, int to);
+
+    /** {@code a[i] = 1 / (1 + e^-a[i])}; NaN stays NaN. */
+    void sigmoid(float[] a, int from, int to);
+
+    /** {@code g[i] *= y[i] (1 - y[i])}: the sigmoid derivative written through its output y. */
+    void sigmoidBackward(float[] y, float[] g, int from, int to);
 
     /**
      * Inverted dropout of {@code src[from, to)} into {@code dst}: element {@code j} is kept, as

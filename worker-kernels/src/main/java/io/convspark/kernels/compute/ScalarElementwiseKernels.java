@@ -49,6 +49,43 @@ public final class ScalarElementwiseKernels implements ElementwiseKernels {
     }
 
     @Override
+    public void tanh(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            a[i] = (float) Math.tanh(a[i]);
+        }
+    }
+
+    @Override
+    public void tanhBackward(float[] y, float[] g, int from, int to) {
+        for (int i = from; i < to; i++) {
+            g[i] *= 1f - y[i] * y[i];
+        }
+    }
+
+    @Override
+    public void sigmoid(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            a[i] = sigmoid(a[i]);
+        }
+    }
+
+    /** Numerically stable logistic function (no overflow of exp for large |x|). */
+    static float sigmoid(float x) {
+        if (x >= 0f) {
+            return (float) (1.0 / (1.0 + Math.exp(-x)));
+        }
+        double e = Math.exp(x);
+        return (float) (e / (1.0 + e));
+    }
+
+    @Override
+    public void sigmoidBackward(float[] y, float[] g, int from, int to) {
+        for (int i = from; i < to; i++) {
+            g[i] *= y[i] * (1f - y[i]);
+        }
+    }
+
+    @Override
     public float sum(float[] a, int from, int to) {
         float s = 0f;
         for (int i = from; i < to; i++) {

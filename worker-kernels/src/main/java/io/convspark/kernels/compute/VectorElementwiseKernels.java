@@ -1,5 +1,6 @@
 package io.convspark.kernels.compute;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import io.convspark.kernels.random.SplitMix64;
 import jdk.incubator.vector.IntVector;
@@ -12,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link ElementwiseKernels} with the Vector API at {@link FloatVector#SPECIES_PREFERRED} (see
  * {@link VectorGemm} on why no other float species is used): masks and blends instead of branches,
- * a polynomial {@code e^x - 1} for ELU, a scalar loop for the tail of each slice.
+ * a polynomial {@code e^x - 1} for ELU, tanh and sigmoid, a scalar loop for the tail of each slice.
  * Scalars enter as broadcast vectors, never through the {@code (op, float)} overloads, whose inner
  * dispatch shares type profiles with the GEMM micro-kernels (see {@link GemmMicroKernels}).
  * 2x2 max pooling reads the windows' corners with plain loads at offsets 0 and 1 of two rows, picks
@@ -282,6 +283,158 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
             gv.lanewise(MUL, yv.lanewise(ADD, va)).blend(gv, positive).intoArray(g, i);
         }
         TAIL.eluBackward(y, g, i, to, alpha);
+    }
+
+    /** Below this, {@code e^x} is under float's smallest normal: lower inputs are clamped here (2^n stays normal). */
+    private static final float EXP_FLOOR = -87f;
+
+    /**
+     * tanh from ELU's polynomial: for {@code a = |x|}, {@code m = e^(-2a) - 1} in (-1, 0] and
+     * {@code tanh a = -m / (2 + m)}, with the sign of x put back. No cancellation: a small a gives
+     * {@code m ~ -2a} (expm1's exact first term), a large one {@code m = -1} and 1 (the argument clamped at
+     * -30, where tanh is 1 in float). Within 3 ulp of {@code Math.tanh} rounded to float. The last partial
+     * vector goes through the same code (in a scratch vector), so a value's result does not depend on
+     * where it sits in the slice (fused layers apply it to other slices than the layers apart). (The polynomial
+     * is written out in each loop rather than in a method taking vectors: C2 boxes the vectors of a call
+     * it leaves uninlined.)
+     */
+    @Override
+    public void tanh(float[] a, int from, int to) {
+        int whole = from + (to - from) / L * L;
+        tanhVectors(a, from, whole);
+        if (whole < to) {
+            float[] tail = lastVector(a, whole, to);
+            tanhVectors(tail, 0, L);
+            System.arraycopy(tail, 0, a, whole, to - whole);
+        }
+    }
+
+    /** {@link #tanh} of the whole vectors in {@code [from, end)}. */
+    private static void tanhVectors(float[] a, int from, int end) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        FloatVector negTwo = FloatVector.broadcast(S, -2f);
+        FloatVector floor = FloatVector.broadcast(S, EXPM1_FLOOR);
+        FloatVector log2e = FloatVector.broadcast(S, (float) (1 / Math.log(2)));
+        FloatVector magic = FloatVector.broadcast(S, ROUNDING_MAGIC);
+        FloatVector negLn2Hi = FloatVector.broadcast(S, -LN2_HI);
+        FloatVector negLn2Lo = FloatVector.broadcast(S, -LN2_LO);
+        FloatVector c7 = FloatVector.broadcast(S, 1f / 5040);
+        FloatVector c6 = FloatVector.broadcast(S, 1f / 720);
+        FloatVector c5 = FloatVector.broadcast(S, 1f / 120);
+        FloatVector c4 = FloatVector.broadcast(S, 1f / 24);
+        FloatVector c3 = FloatVector.broadcast(S, 1f / 6);
+        FloatVector c2 = FloatVector.broadcast(S, 0.5f);
+        IntVector exponentBias = IntVector.broadcast(I, 127 - Float.floatToRawIntBits(ROUNDING_MAGIC));
+        IntVector mantissaBits = IntVector.broadcast(I, 23);
+        IntVector signBit = IntVector.broadcast(I, Integer.MIN_VALUE);
+        for (int i = from; i < end; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, i);
+            FloatVector u = x.lanewise(VectorOperators.ABS).lanewise(MUL, negTwo); // -2|x|, exact; NaN stays
+            FloatVector uc = u.blend(floor, u.compare(VectorOperators.LT, floor));
+            FloatVector t = uc.lanewise(FMA, log2e, magic);
+            FloatVector n = t.lanewise(VectorOperators.SUB, magic);
+            FloatVector r = n.lanewise(FMA, negLn2Lo, n.lanewise(FMA, negLn2Hi, uc)); // u - n ln2
+            FloatVector p = r.lanewise(FMA, c7, c6).lanewise(FMA, r, c5).lanewise(FMA, r, c4)
+                    .lanewise(FMA, r, c3).lanewise(FMA, r, c2);
+            FloatVector q = r.lanewise(MUL, r).lanewise(FMA, p, r); // expm1(r)
+            FloatVector scale = ((IntVector) t.reinterpretAsInts()).lanewise(ADD, exponentBias)
+                    .lanewise(VectorOperators.LSHL, mantissaBits).reinterpretAsFloats();
+            FloatVector m = scale.lanewise(FMA, q, scale.lanewise(VectorOperators.SUB, one)); // e^u - 1
+            // -m / (2 + m) >= 0, its sign cleared (m = +0 would give -0), then x's
+            FloatVector magnitude = m.lanewise(VectorOperators.DIV, m.lanewise(ADD, two)).lanewise(VectorOperators.ABS);
+            ((IntVector) magnitude.reinterpretAsInts())
+                    .lanewise(VectorOperators.OR, ((IntVector) x.reinterpretAsInts()).lanewise(VectorOperators.AND, signBit))
+                    .reinterpretAsFloats().intoArray(a, i);
+        }
+    }
+
+    @Override
+    public void tanhBackward(float[] y, float[] g, int from, int to) {
+        int i = from;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int end = to - L; i <= end; i += L) {
+            FloatVector yv = FloatVector.fromArray(S, y, i);
+            FloatVector.fromArray(S, g, i).lanewise(MUL, one.lanewise(VectorOperators.SUB, yv.lanewise(MUL, yv)))
+                    .intoArray(g, i);
+        }
+        TAIL.tanhBackward(y, g, i, to);
+    }
+
+    /**
+     * The logistic function from ELU's polynomial: for {@code a = |x|}, {@code e = e^-a = 2^n (1 + expm1(r))}
+     * (a product, not {@code 1 + (e^-a - 1)}, which would cancel for large a), then {@code 1 / (1 + e)}
+     * for x >= 0 and {@code e / (1 + e)} below. Within 3 ulp of the double-precision reference; below
+     * x = -87 (where the result is under 1.6e-38) the argument is clamped, so those give about 1.2e-38
+     * where the reference gives a denormal or 0.
+     */
+    @Override
+    public void sigmoid(float[] a, int from, int to) {
+        int whole = from + (to - from) / L * L;
+        sigmoidVectors(a, from, whole);
+        if (whole < to) {
+            float[] tail = lastVector(a, whole, to);
+            sigmoidVectors(tail, 0, L);
+            System.arraycopy(tail, 0, a, whole, to - whole);
+        }
+    }
+
+    /** {@link #sigmoid} of the whole vectors in {@code [from, end)}. */
+    private static void sigmoidVectors(float[] a, int from, int end) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector floor = FloatVector.broadcast(S, EXP_FLOOR);
+        FloatVector log2e = FloatVector.broadcast(S, (float) (1 / Math.log(2)));
+        FloatVector magic = FloatVector.broadcast(S, ROUNDING_MAGIC);
+        FloatVector negLn2Hi = FloatVector.broadcast(S, -LN2_HI);
+        FloatVector negLn2Lo = FloatVector.broadcast(S, -LN2_LO);
+        FloatVector c7 = FloatVector.broadcast(S, 1f / 5040);
+        FloatVector c6 = FloatVector.broadcast(S, 1f / 720);
+        FloatVector c5 = FloatVector.broadcast(S, 1f / 120);
+        FloatVector c4 = FloatVector.broadcast(S, 1f / 24);
+        FloatVector c3 = FloatVector.broadcast(S, 1f / 6);
+        FloatVector c2 = FloatVector.broadcast(S, 0.5f);
+        IntVector exponentBias = IntVector.broadcast(I, 127 - Float.floatToRawIntBits(ROUNDING_MAGIC));
+        IntVector mantissaBits = IntVector.broadcast(I, 23);
+        for (int i = from; i < end; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, i);
+            FloatVector u = x.lanewise(VectorOperators.ABS).lanewise(VectorOperators.NEG); // -|x|; NaN stays
+            FloatVector uc = u.blend(floor, u.compare(VectorOperators.LT, floor));
+            FloatVector t = uc.lanewise(FMA, log2e, magic);
+            FloatVector n = t.lanewise(VectorOperators.SUB, magic);
+            FloatVector r = n.lanewise(FMA, negLn2Lo, n.lanewise(FMA, negLn2Hi, uc)); // u - n ln2
+            FloatVector p = r.lanewise(FMA, c7, c6).lanewise(FMA, r, c5).lanewise(FMA, r, c4)
+                    .lanewise(FMA, r, c3).lanewise(FMA, r, c2);
+            FloatVector q = r.lanewise(MUL, r).lanewise(FMA, p, r); // expm1(r)
+            FloatVector scale = ((IntVector) t.reinterpretAsInts()).lanewise(ADD, exponentBias)
+                    .lanewise(VectorOperators.LSHL, mantissaBits).reinterpretAsFloats();
+            FloatVector e = scale.lanewise(FMA, q, scale); // e^u
+            one.blend(e, x.compare(VectorOperators.LT, zero))
+                    .lanewise(VectorOperators.DIV, one.lanewise(ADD, e)).intoArray(a, i);
+        }
+    }
+
+    /** This thread's vector of scratch: the last, partial vector of a slice, for a kernel whose scalar tail would round differently. */
+    private static final ThreadLocal<float[]> LAST_VECTOR = ThreadLocal.withInitial(() -> new float[L]);
+
+    /** {@code a[from, to)} (fewer than L floats) copied to the front of this thread's scratch vector, zeros after. */
+    private static float[] lastVector(float[] a, int from, int to) {
+        float[] v = LAST_VECTOR.get();
+        System.arraycopy(a, from, v, 0, to - from);
+        Arrays.fill(v, to - from, L, 0f);
+        return v;
+    }
+
+    @Override
+    public void sigmoidBackward(float[] y, float[] g, int from, int to) {
+        int i = from;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int end = to - L; i <= end; i += L) {
+            FloatVector yv = FloatVector.fromArray(S, y, i);
+            FloatVector.fromArray(S, g, i).lanewise(MUL, yv.lanewise(MUL, one.lanewise(VectorOperators.SUB, yv)))
+                    .intoArray(g, i);
+        }
+        TAIL.sigmoidBackward(y, g, i, to);
     }
 
     @Override

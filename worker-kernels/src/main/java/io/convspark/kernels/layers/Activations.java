@@ -96,43 +96,26 @@ public final class Activations {
     public static final Activation TANH = new Elementwise("tanh") {
         @Override
         public void apply(float[] a, int from, int to) {
-            for (int i = from; i < to; i++) {
-                a[i] = (float) Math.tanh(a[i]);
-            }
+            ElementwiseKernels.get().tanh(a, from, to);
         }
 
         @Override
         public void derive(float[] y, float[] g, int from, int to) {
-            for (int i = from; i < to; i++) {
-                g[i] *= 1f - y[i] * y[i];
-            }
+            ElementwiseKernels.get().tanhBackward(y, g, from, to);
         }
     };
 
     public static final Activation SIGMOID = new Elementwise("sigmoid") {
         @Override
         public void apply(float[] a, int from, int to) {
-            for (int i = from; i < to; i++) {
-                a[i] = sigmoid(a[i]);
-            }
+            ElementwiseKernels.get().sigmoid(a, from, to);
         }
 
         @Override
         public void derive(float[] y, float[] g, int from, int to) {
-            for (int i = from; i < to; i++) {
-                g[i] *= y[i] * (1f - y[i]);
-            }
+            ElementwiseKernels.get().sigmoidBackward(y, g, from, to);
         }
     };
-
-    /** Numerically stable logistic function (no overflow of exp for large |x|). */
-    public static float sigmoid(float x) {
-        if (x >= 0f) {
-            return (float) (1.0 / (1.0 + Math.exp(-x)));
-        }
-        double e = Math.exp(x);
-        return (float) (e / (1.0 + e));
-    }
 
     /** {@code x > 0 ? x : alpha * x}; Keras' default alpha (negative_slope) is 0.3. */
     public static Activation leakyRelu(float alpha) {

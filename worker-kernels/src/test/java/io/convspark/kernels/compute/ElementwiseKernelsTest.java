@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * {@link VectorElementwiseKernels} against the scalar reference {@link ScalarElementwiseKernels}, on
  * slices with odd offsets and lengths (vector body plus scalar tail) and data with the awkward values:
  * zeros of both signs, ties, NaN, infinities. Bit-equal (dropout too: the same masks) except {@code elu} (vector expm1: within
- * 2 ulp) and {@code sum} (reassociated: within the rounding bound).
+ * 2 ulp), {@code tanh} and {@code sigmoid} (within 3 ulp) and {@code sum} (reassociated: within the rounding bound).
  */
 class ElementwiseKernelsTest {
     private static final int[][] SLICES = {{0, 0}, {0, 1}, {3, 18}, {1, 64}, {5, 1000}, {0, 4099}};
@@ -163,6 +163,72 @@ class ElementwiseKernelsTest {
                 vector.eluBackward(a, gb, s[0], s[1], alpha);
                 assertArrayEquals(ga, gb);
             }
+        }
+    }
+
+    /** Every 9973rd float of both signs with magnitude up to {@code limit}, and the awkward values. */
+    private static float[] sweep(float limit) {
+        int top = Float.floatToRawIntBits(limit);
+        int n = top / 9973 + 1;
+        float[] x = new float[2 * n + 6];
+        for (int i = 0; i < n; i++) {
+            x[2 * i] = Float.intBitsToFloat(i * 9973);
+            x[2 * i + 1] = -x[2 * i];
+        }
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -0f, 1000f};
+        System.arraycopy(special, 0, x, 2 * n, special.length);
+        return x;
+    }
+
+    private static void assertWithinUlps(float expected, float actual, int ulps, float absolute, String what) {
+        if (Float.isNaN(expected) || Float.isInfinite(expected)) {
+            assertEquals(expected, actual, what);
+        } else {
+            assertEquals(expected, actual, ulps * Math.ulp(expected) + absolute, what);
+        }
+    }
+
+    @Test
+    void tanhWithinThreeUlpOfMathTanh() {
+        float[] x = sweep(20f);
+        float[] a = x.clone();
+        float[] b = x.clone();
+        scalar.tanh(a, 0, x.length);
+        vector.tanh(b, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            assertWithinUlps(a[i], b[i], 3, 1e-30f, "tanh(" + x[i] + ")");
+            // odd, and the sign of zero kept
+            assertEquals(Float.floatToRawIntBits(x[i]) < 0, Float.floatToRawIntBits(b[i]) < 0, "sign of tanh(" + x[i] + ")");
+        }
+    }
+
+    @Test
+    void sigmoidWithinThreeUlpOfTheReference() {
+        float[] x = sweep(100f);
+        float[] a = x.clone();
+        float[] b = x.clone();
+        scalar.sigmoid(a, 0, x.length);
+        vector.sigmoid(b, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            // below x = -87 the vector kernel clamps: results under 1.6e-38 either way
+            assertWithinUlps(a[i], b[i], 3, 2e-38f, "sigmoid(" + x[i] + ")");
+        }
+    }
+
+    @Test
+    void tanhAndSigmoidDerivativesBitEqual() {
+        Random rnd = new Random(3);
+        for (int[] s : SLICES) {
+            float[] y = awkward(rnd, s[1] + 3);
+            float[] g = awkward(rnd, y.length);
+            float[] ga = g.clone();
+            float[] gb = g.clone();
+            scalar.tanhBackward(y, ga, s[0], s[1]);
+            vector.tanhBackward(y, gb, s[0], s[1]);
+            assertArrayEquals(ga, gb);
+            scalar.sigmoidBackward(y, ga, s[0], s[1]);
+            vector.sigmoidBackward(y, gb, s[0], s[1]);
+            assertArrayEquals(ga, gb);
         }
     }
 
