@@ -285,8 +285,10 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         TAIL.eluBackward(y, g, i, to, alpha);
     }
 
-    /** Below this, {@code e^x} is under float's smallest normal: lower inputs are clamped here (2^n stays normal). */
-    private static final float EXP_FLOOR = -87f;
+    /** Below this, {@code e^x} rounds to 0 in float: lower inputs are clamped here. */
+    private static final float EXP_FLOOR = -104.5f;
+    /** The lowest power of two {@code 2^n} made directly (a normal float); {@code e^x} below it takes a second factor. */
+    private static final float NORMAL_EXPONENT_FLOOR = -126f;
 
     /**
      * tanh from ELU's polynomial: for {@code a = |x|}, {@code m = e^(-2a) - 1} in (-1, 0] and
@@ -363,10 +365,10 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
 
     /**
      * The logistic function from ELU's polynomial: for {@code a = |x|}, {@code e = e^-a = 2^n (1 + expm1(r))}
-     * (a product, not {@code 1 + (e^-a - 1)}, which would cancel for large a), then {@code 1 / (1 + e)}
-     * for x >= 0 and {@code e / (1 + e)} below. Within 3 ulp of the double-precision reference; below
-     * x = -87 (where the result is under 1.6e-38) the argument is clamped, so those give about 1.2e-38
-     * where the reference gives a denormal or 0.
+     * (a product, not {@code 1 + (e^-a - 1)}, which would cancel for large a; below 2^-126 as
+     * {@code 2^max(n, -126) (1 + expm1(r)) 2^(n - max(n, -126))}, so that the denormal results round
+     * once), then {@code 1 / (1 + e)} for x >= 0 and {@code e / (1 + e)} below. Within 3 ulp of the
+     * double-precision reference; 0 below x = -104.5.
      */
     @Override
     public void sigmoid(float[] a, int from, int to) {
@@ -384,6 +386,7 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         FloatVector zero = FloatVector.zero(S);
         FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector floor = FloatVector.broadcast(S, EXP_FLOOR);
+        FloatVector normalFloor = FloatVector.broadcast(S, NORMAL_EXPONENT_FLOOR);
         FloatVector log2e = FloatVector.broadcast(S, (float) (1 / Math.log(2)));
         FloatVector magic = FloatVector.broadcast(S, ROUNDING_MAGIC);
         FloatVector negLn2Hi = FloatVector.broadcast(S, -LN2_HI);
@@ -406,9 +409,13 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
             FloatVector p = r.lanewise(FMA, c7, c6).lanewise(FMA, r, c5).lanewise(FMA, r, c4)
                     .lanewise(FMA, r, c3).lanewise(FMA, r, c2);
             FloatVector q = r.lanewise(MUL, r).lanewise(FMA, p, r); // expm1(r)
-            FloatVector scale = ((IntVector) t.reinterpretAsInts()).lanewise(ADD, exponentBias)
+            // 2^n as 2^high 2^(n - high), high = max(n, -126): both normal floats; bits(m + k) = bits(m) + k
+            FloatVector high = n.blend(normalFloor, n.compare(VectorOperators.LT, normalFloor));
+            FloatVector scale = ((IntVector) high.lanewise(ADD, magic).reinterpretAsInts()).lanewise(ADD, exponentBias)
                     .lanewise(VectorOperators.LSHL, mantissaBits).reinterpretAsFloats();
-            FloatVector e = scale.lanewise(FMA, q, scale); // e^u
+            FloatVector rest = ((IntVector) n.lanewise(VectorOperators.SUB, high).lanewise(ADD, magic).reinterpretAsInts())
+                    .lanewise(ADD, exponentBias).lanewise(VectorOperators.LSHL, mantissaBits).reinterpretAsFloats();
+            FloatVector e = scale.lanewise(FMA, q, scale).lanewise(MUL, rest); // e^u
             one.blend(e, x.compare(VectorOperators.LT, zero))
                     .lanewise(VectorOperators.DIV, one.lanewise(ADD, e)).intoArray(a, i);
         }

@@ -204,14 +204,14 @@ class ElementwiseKernelsTest {
 
     @Test
     void sigmoidWithinThreeUlpOfTheReference() {
-        float[] x = sweep(100f);
+        float[] x = sweep(120f);
         float[] a = x.clone();
         float[] b = x.clone();
         scalar.sigmoid(a, 0, x.length);
         vector.sigmoid(b, 0, x.length);
         for (int i = 0; i < x.length; i++) {
-            // below x = -87 the vector kernel clamps: results under 1.6e-38 either way
-            assertWithinUlps(a[i], b[i], 3, 2e-38f, "sigmoid(" + x[i] + ")");
+            // the denormal results (x below -87) within a denormal step or two
+            assertWithinUlps(a[i], b[i], 3, 2 * Float.MIN_VALUE, "sigmoid(" + x[i] + ")");
         }
     }
 
