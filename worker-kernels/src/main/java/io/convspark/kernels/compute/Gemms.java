@@ -24,7 +24,6 @@ public final class Gemms {
                     selected = choose(System.getProperty("convspark.gemm", "auto"));
                     LOG.info("GEMM back-end: {} (set -Dconvspark.gemm=native|vector|java to override)",
                             selected.name());
-                    JitTrapLimits.checkOnce();
                     if (selected instanceof NativeGemm && !"1".equals(System.getenv("OPENBLAS_NUM_THREADS"))) {
                         LOG.warn("OPENBLAS_NUM_THREADS is not 1: OpenBLAS threads will compete with convspark's "
                                 + "kernel threads and slow training down several times; export OPENBLAS_NUM_THREADS=1 "
@@ -37,8 +36,12 @@ public final class Gemms {
         return g;
     }
 
-    /** Creates the named implementation; {@code auto} picks the fastest that works here. */
+    /**
+     * Creates the named implementation; {@code auto} picks the fastest that works here. The first call
+     * also checks the JVM's JIT trap limits ({@link JitTrapLimits}).
+     */
     public static Gemm choose(String name) {
+        JitTrapLimits.checkOnce();
         switch (name) {
             case "java":
                 return new JavaGemm();
