@@ -78,6 +78,21 @@ public interface ElementwiseKernels {
     void maxPool2x2(float[] x, int xBase, int inH, int inW, float[] y, int[] argmax, int yBase, int outH, int outW,
                     int planes);
 
+    /**
+     * 2x2 average pooling, stride 2, over the same planes as {@link #maxPool2x2}:
+     * {@code y[p, oh, ow] = ((((0 + x[2oh, 2ow]) + x[2oh, 2ow+1]) + x[2oh+1, 2ow]) + x[2oh+1, 2ow+1]) / 4},
+     * summed in that order (the pooling layer's) in every implementation: bit for bit the same.
+     */
+    void avgPool2x2(float[] x, int xBase, int inH, int inW, float[] y, int yBase, int outH, int outW, int planes);
+
+    /**
+     * Its gradient: {@code dx = 0 + dy[p, oh, ow] / 4} on each window's four cells (as the pooling layer
+     * adds to zero), 0 on the cells of no window; the {@code planes} whole input planes from {@code xBase}
+     * are written.
+     */
+    void avgPool2x2Backward(float[] dy, int yBase, int outH, int outW, float[] dx, int xBase, int inH, int inW,
+                            int planes);
+
     /** The implementation this JVM uses, chosen once. */
     static ElementwiseKernels get() {
         return ElementwiseKernelsChoice.SELECTED;

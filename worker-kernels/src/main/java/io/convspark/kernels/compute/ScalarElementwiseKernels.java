@@ -1,6 +1,7 @@
 package io.convspark.kernels.compute;
 
 import io.convspark.kernels.random.SplitMix64;
+import java.util.Arrays;
 
 /** The portable reference {@link ElementwiseKernels}: plain loops, the definitions as written. */
 public final class ScalarElementwiseKernels implements ElementwiseKernels {
@@ -113,6 +114,49 @@ public final class ScalarElementwiseKernels implements ElementwiseKernels {
                 }
             }
         }
+    }
+
+    @Override
+    public void avgPool2x2(float[] x, int xBase, int inH, int inW, float[] y, int yBase, int outH, int outW,
+                           int planes) {
+        for (int p = 0; p < planes; p++) {
+            int xPlane = xBase + p * inH * inW;
+            int yPlane = yBase + p * outH * outW;
+            for (int oh = 0; oh < outH; oh++) {
+                for (int ow = 0; ow < outW; ow++) {
+                    avgPoolWindow2x2(x, xPlane + 2 * oh * inW + 2 * ow, inW, y, yPlane + oh * outW + ow);
+                }
+            }
+        }
+    }
+
+    /** One window of {@link #avgPool2x2}: top-left input cell {@code q}, output cell {@code o}. */
+    static void avgPoolWindow2x2(float[] x, int q, int inW, float[] y, int o) {
+        // from 0, as the pooling layer sums (so that four -0 give +0)
+        y[o] = ((((0f + x[q]) + x[q + 1]) + x[q + inW]) + x[q + inW + 1]) / 4f;
+    }
+
+    @Override
+    public void avgPool2x2Backward(float[] dy, int yBase, int outH, int outW, float[] dx, int xBase, int inH, int inW,
+                                   int planes) {
+        for (int p = 0; p < planes; p++) {
+            int xPlane = xBase + p * inH * inW;
+            Arrays.fill(dx, xPlane, xPlane + inH * inW, 0f);
+            for (int oh = 0; oh < outH; oh++) {
+                for (int ow = 0; ow < outW; ow++) {
+                    avgPoolWindowBackward2x2(dy, yBase + (p * outH + oh) * outW + ow, dx, xPlane + 2 * oh * inW + 2 * ow, inW);
+                }
+            }
+        }
+    }
+
+    /** One window of {@link #avgPool2x2Backward}: output cell {@code o}, top-left input cell {@code q}. */
+    static void avgPoolWindowBackward2x2(float[] dy, int o, float[] dx, int q, int inW) {
+        float g = 0f + dy[o] / 4f;
+        dx[q] = g;
+        dx[q + 1] = g;
+        dx[q + inW] = g;
+        dx[q + inW + 1] = g;
     }
 
     /** One window of {@link #maxPool2x2}: top-left input cell {@code q} (within the plane), output cell {@code o}. */

@@ -484,13 +484,61 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         // loads would pass the array's end, goes to the scalar window code, which lets the last NaN win.
         int yEnd = yBase + planes * outH * outW;
         for (int p = 0; p < planes; p++) {
-            pool2x2Plane(x, xBase + p * inH * inW, inW, y, argmax, yBase + p * outH * outW, outH, outW, yEnd);
+            pool2x2Plane(x, xBase + p * inH * inW, inW, y, argmax, yBase + p * outH * outW, outH, outW, yEnd, false);
         }
     }
 
-    /** {@link #maxPool2x2} of one plane; stores may spill scrap up to {@code yEnd}, the end of the run of planes. */
+    /** As {@link #maxPool2x2}, the four corners summed in the scalar order and times 1/4 (the same as / 4). */
+    @Override
+    public void avgPool2x2(float[] x, int xBase, int inH, int inW, float[] y, int yBase, int outH, int outW,
+                           int planes) {
+        int yEnd = yBase + planes * outH * outW;
+        for (int p = 0; p < planes; p++) {
+            pool2x2Plane(x, xBase + p * inH * inW, inW, y, null, yBase + p * outH * outW, outH, outW, yEnd, true);
+        }
+    }
+
+    /**
+     * Half-rows of L/2 windows: the L/2 gradients, each divided by 4, doubled into pairs of lanes (as
+     * longs: the low word zero-extended, OR-ed with itself shifted up) and stored on the windows' two
+     * rows; the last, partial half-row of a row in scalar code.
+     */
+    @Override
+    public void avgPool2x2Backward(float[] dy, int yBase, int outH, int outW, float[] dx, int xBase, int inH, int inW,
+                                   int planes) {
+        int half = L / 2;
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector quarter = FloatVector.broadcast(S, 0.25f);
+        LongVector lowWord = LongVector.broadcast(LONGS, LOW_WORD);
+        for (int p = 0; p < planes; p++) {
+            int xPlane = xBase + p * inH * inW;
+            Arrays.fill(dx, xPlane, xPlane + inH * inW, 0f);
+            for (int oh = 0; oh < outH; oh++) {
+                int ow = 0;
+                int o = yBase + (p * outH + oh) * outW;
+                int q = xPlane + 2 * oh * inW;
+                for (; ow + half <= outW && o + ow + L <= dy.length; ow += half) {
+                    // 0 + dy / 4, as the scalar code (dy * 1/4 is dy / 4); then lane k to lanes 2k and 2k + 1
+                    FloatVector g = zero.lanewise(ADD, FloatVector.fromArray(S, dy, o + ow).lanewise(MUL, quarter));
+                    LongVector w = (LongVector) g.reinterpretAsInts().convert(VectorOperators.I2L, 0);
+                    FloatVector pairs = w.lanewise(VectorOperators.AND, lowWord)
+                            .lanewise(VectorOperators.OR, w.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats();
+                    pairs.intoArray(dx, q + 2 * ow);
+                    pairs.intoArray(dx, q + inW + 2 * ow);
+                }
+                for (; ow < outW; ow++) {
+                    ScalarElementwiseKernels.avgPoolWindowBackward2x2(dy, o + ow, dx, q + 2 * ow, inW);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #maxPool2x2} (or, if {@code average}, {@link #avgPool2x2}) of one plane; stores may spill
+     * scrap up to {@code yEnd}, the end of the run of planes.
+     */
     private static void pool2x2Plane(float[] x, int xBase, int inW, float[] y, int[] argmax, int yBase, int outH,
-                                     int outW, int yEnd) {
+                                     int outW, int yEnd, boolean average) {
         int half = L / 2;
         for (int oh = 0; oh < outH; oh++) {
             for (int ow = 0; ow < outW; ow += half) {
@@ -500,11 +548,13 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
                 boolean pooled = false;
                 if (xBase + cell + inW + 1 + L <= x.length) {
                     if (out + L <= yEnd) {
-                        pooled = poolHalfRow(x, xBase + cell, inW, cell, y, argmax, out);
+                        pooled = average ? averageHalfRow(x, xBase + cell, inW, y, out)
+                                : poolHalfRow(x, xBase + cell, inW, cell, y, argmax, out);
                     } else {
                         float[] values = POOL_VALUES.get();
                         int[] winners = argmax == null ? null : POOL_WINNERS.get();
-                        pooled = poolHalfRow(x, xBase + cell, inW, cell, values, winners, 0);
+                        pooled = average ? averageHalfRow(x, xBase + cell, inW, values, 0)
+                                : poolHalfRow(x, xBase + cell, inW, cell, values, winners, 0);
                         if (pooled) {
                             System.arraycopy(values, 0, y, out, count);
                             if (argmax != null) {
@@ -513,8 +563,10 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
                         }
                     }
                 }
-                if (!pooled) {
-                    for (int k = 0; k < count; k++) {
+                for (int k = 0; !pooled && k < count; k++) {
+                    if (average) {
+                        ScalarElementwiseKernels.avgPoolWindow2x2(x, xBase + cell + 2 * k, inW, y, out + k);
+                    } else {
                         ScalarElementwiseKernels.maxPoolWindow2x2(x, xBase, inW, cell + 2 * k, y, argmax, out + k);
                     }
                 }
@@ -529,6 +581,16 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
      */
     private static FloatVector evenLanes(Vector<Long> pairs) {
         return (FloatVector) pairs.convert(VectorOperators.L2I, 0).reinterpretAsFloats();
+    }
+
+    /** The means of the L/2 windows whose top-left corners are x[top], x[top + 2], .. to {@code y[out ..]} (a whole vector, the upper half scrap); true. */
+    private static boolean averageHalfRow(float[] x, int top, int inW, float[] y, int out) {
+        FloatVector sum = FloatVector.zero(S).lanewise(ADD, FloatVector.fromArray(S, x, top))
+                .lanewise(ADD, FloatVector.fromArray(S, x, top + 1))
+                .lanewise(ADD, FloatVector.fromArray(S, x, top + inW))
+                .lanewise(ADD, FloatVector.fromArray(S, x, top + inW + 1));
+        evenLanes(sum.lanewise(MUL, FloatVector.broadcast(S, 0.25f)).reinterpretAsLongs()).intoArray(y, out);
+        return true;
     }
 
     /**

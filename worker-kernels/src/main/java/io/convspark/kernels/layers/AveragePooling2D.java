@@ -1,5 +1,6 @@
 package io.convspark.kernels.layers;
 
+import io.convspark.kernels.compute.ElementwiseKernels;
 import io.convspark.kernels.tensor.Tensor;
 import java.util.Arrays;
 
@@ -12,7 +13,9 @@ import java.util.Arrays;
  * </pre>
  *
  * {@code count} is the number of real (non-padded) cells of the window, so with padding 'same' the
- * border windows average only what they cover, as Keras does. Parallel over (sample, channel) planes.
+ * border windows average only what they cover, as Keras does. Parallel over (sample, channel) planes;
+ * 2x2 windows of stride 2 inside the plane run on {@link ElementwiseKernels#avgPool2x2} (vectorized, the
+ * same sums in the same order).
  *
  * <p>See {@link Pooling2D} for the output size and padding rules.
  */
@@ -41,6 +44,15 @@ public final class AveragePooling2D extends Pooling2D {
     public void forward(Tensor[] inputs, Tensor output, StepContext ctx) {
         float[] x = inputs[0].data();
         float[] y = output.data();
+        int inPlane = inH * inW;
+        int outPlane = outH * outW;
+        if (isPlain2x2()) {
+            ElementwiseKernels kernels = ElementwiseKernels.get();
+            // one call per run of planes: the vector kernel's whole-vector stores may spill into the next plane
+            ctx.executor().parallelFor(output.batch() * channels, planeGrain(), (slot, from, to) ->
+                    kernels.avgPool2x2(x, from * inPlane, inH, inW, y, from * outPlane, outH, outW, to - from));
+            return;
+        }
         forEachPlane(output.batch(), ctx, (xBase, yBase) -> {
             for (int oh = 0; oh < outH; oh++) {
                 int hs = windowTop(oh);
@@ -69,6 +81,13 @@ public final class AveragePooling2D extends Pooling2D {
         float[] dx = inputGrads[0].data();
         float[] dy = outputGrad.data();
         int inPlane = inH * inW;
+        if (isPlain2x2()) {
+            ElementwiseKernels kernels = ElementwiseKernels.get();
+            int outPlane = outH * outW;
+            ctx.executor().parallelFor(output.batch() * channels, planeGrain(), (slot, from, to) ->
+                    kernels.avgPool2x2Backward(dy, from * outPlane, outH, outW, dx, from * inPlane, inH, inW, to - from));
+            return;
+        }
         forEachPlane(output.batch(), ctx, (xBase, yBase) -> {
             Arrays.fill(dx, xBase, xBase + inPlane, 0f);
             for (int oh = 0; oh < outH; oh++) {

@@ -87,12 +87,6 @@ public final class MaxPooling2D extends Pooling2D {
         });
     }
 
-    /** 2x2 windows, stride 2, none reaching past the plane: the common case, with its own kernel. */
-    private boolean isPlain2x2() {
-        return poolH == 2 && poolW == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0
-                && 2 * outH <= inH && 2 * outW <= inW;
-    }
-
     @Override
     public void backward(Tensor[] inputs, Tensor output, Tensor outputGrad, Tensor[] inputGrads, StepContext ctx) {
         if (inputGrads[0] == null || isFusedIntoInput()) {

@@ -87,6 +87,12 @@ abstract class Pooling2D extends Layer {
         void run(int xBase, int yBase);
     }
 
+    /** 2x2 windows, stride 2, none reaching past the plane: the common case, with its own kernel. */
+    protected final boolean isPlain2x2() {
+        return poolH == 2 && poolW == 2 && strideH == 2 && strideW == 2 && padTop == 0 && padLeft == 0
+                && 2 * outH <= inH && 2 * outW <= inW;
+    }
+
     /** Runs {@code kernel} on every (sample, channel) plane of a batch, in parallel over planes. */
     protected final void forEachPlane(int batch, StepContext ctx, PlaneKernel kernel) {
         int inPlane = inH * inW;

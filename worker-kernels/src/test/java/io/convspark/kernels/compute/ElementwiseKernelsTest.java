@@ -311,11 +311,12 @@ class ElementwiseKernelsTest {
     }
 
     @Test
-    void maxPool2x2OverRunsOfPlanesWritesOnlyTheirOutputs() {
+    void pool2x2OverRunsOfPlanesWritesOnlyTheirOutputs() {
         Random rnd = new Random(5);
         // odd and even sides, planes narrower and wider than a vector, runs of 1 to 7 planes placed
-        // inside larger arrays: sentinels before and after the output run must survive
-        int[][] sizes = {{26, 26}, {11, 11}, {8, 8}, {16, 16}, {32, 32}, {9, 34}, {4, 4}, {2, 3}};
+        // inside larger arrays: sentinels before and after the output run must survive; max pooling,
+        // then average pooling and its gradient (bit for bit, -0 included)
+        int[][] sizes = {{26, 26}, {28, 28}, {11, 11}, {8, 8}, {16, 16}, {32, 32}, {9, 34}, {4, 4}, {2, 3}, {5, 70}};
         for (int[] dims : sizes) {
             for (int planes : new int[] {1, 2, 7}) {
                 int inH = dims[0];
@@ -356,6 +357,19 @@ class ElementwiseKernelsTest {
                 Arrays.fill(yc, 42f);
                 vector.maxPool2x2(x, xBase, inH, inW, yc, null, yBase, outH, outW, planes);
                 assertArrayEquals(ya, yc, "values without argmax, " + what);
+                Arrays.fill(ya, 42f);
+                Arrays.fill(yb, 42f);
+                scalar.avgPool2x2(x, xBase, inH, inW, ya, yBase, outH, outW, planes);
+                vector.avgPool2x2(x, xBase, inH, inW, yb, yBase, outH, outW, planes);
+                assertArrayEquals(ya, yb, "averages, " + what);
+                float[] dy = awkward(rnd, ya.length);
+                float[] dxa = new float[x.length];
+                Arrays.fill(dxa, 42f);
+                float[] dxb = dxa.clone();
+                scalar.avgPool2x2Backward(dy, yBase, outH, outW, dxa, xBase, inH, inW, planes);
+                vector.avgPool2x2Backward(dy, yBase, outH, outW, dxb, xBase, inH, inW, planes);
+                assertArrayEquals(dxa, dxb, "average's gradient, " + what);
+                assertEquals(42f, dxb[xBase - 1], "before the input planes, " + what);
             }
         }
     }
