@@ -229,11 +229,22 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
      * 6-8 times slower here): {@code x = n ln2 + r}, |r| <= ln2/2, {@code e^x - 1 = 2^n expm1(r) + (2^n - 1)}
      * with {@code expm1(r) = r + r^2 (1/2 + r/6 + ... + r^5/7!)} (Taylor; the first term left exact keeps
      * the relative accuracy for tiny x). Within 1 ulp of {@code Math.expm1} rounded to float, checked over every
-     * negative float down to -40 (below, both give -1).
+     * negative float down to -40 (below, both give -1). The last partial vector of a slice goes through the
+     * same code, so results do not depend on how a tensor is cut into slices (threads, fused layers).
      */
     @Override
     public void elu(float[] a, int from, int to, float alpha) {
-        int i = from;
+        int whole = from + (to - from) / L * L;
+        eluVectors(a, from, whole, alpha);
+        if (whole < to) {
+            float[] tail = lastVector(a, whole, to);
+            eluVectors(tail, 0, L, alpha);
+            System.arraycopy(tail, 0, a, whole, to - whole);
+        }
+    }
+
+    /** {@link #elu} of the whole vectors in {@code [from, end)}. */
+    private static void eluVectors(float[] a, int from, int end, float alpha) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector va = FloatVector.broadcast(S, alpha);
@@ -251,7 +262,7 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         // bits(t) = bits(magic) + n; the exponent field of 2^n is n + 127
         IntVector exponentBias = IntVector.broadcast(I, 127 - Float.floatToRawIntBits(ROUNDING_MAGIC));
         IntVector mantissaBits = IntVector.broadcast(I, 23);
-        for (int end = to - L; i <= end; i += L) {
+        for (int i = from; i < end; i += L) {
             FloatVector x = FloatVector.fromArray(S, a, i);
             VectorMask<Float> keep = x.compare(VectorOperators.GE, zero); // x >= 0 (-0 too): x itself
             // x < -30 to -30 (NaN stays NaN); x > 0 may overflow below, but those lanes keep x. A compare
@@ -268,7 +279,6 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
             scale.lanewise(FMA, q, scale.lanewise(VectorOperators.SUB, one)).lanewise(MUL, va)
                     .blend(x, keep).intoArray(a, i);
         }
-        TAIL.elu(a, i, to, alpha);
     }
 
     @Override

@@ -216,6 +216,34 @@ class ElementwiseKernelsTest {
     }
 
     @Test
+    void polynomialActivationsDoNotDependOnHowTheArrayIsSliced() {
+        // threads and fused layers cut tensors differently: each value's result must be the same bits
+        Random rnd = new Random(8);
+        float[] x = awkward(rnd, 1000);
+        for (int f = 0; f < 3; f++) {
+            float[] whole = x.clone();
+            float[] sliced = x.clone();
+            apply(f, whole, 0, whole.length);
+            for (int from = 0; from < sliced.length; ) {
+                int to = Math.min(sliced.length, from + 1 + rnd.nextInt(40));
+                apply(f, sliced, from, to);
+                from = to;
+            }
+            assertArrayEquals(whole, sliced, "function " + f);
+        }
+    }
+
+    private void apply(int function, float[] a, int from, int to) {
+        if (function == 0) {
+            vector.tanh(a, from, to);
+        } else if (function == 1) {
+            vector.sigmoid(a, from, to);
+        } else {
+            vector.elu(a, from, to, 1f);
+        }
+    }
+
+    @Test
     void tanhAndSigmoidDerivativesBitEqual() {
         Random rnd = new Random(3);
         for (int[] s : SLICES) {
