@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link ElementwiseKernels} with the Vector API at {@link FloatVector#SPECIES_PREFERRED} (see
  * {@link VectorGemm} on why no other float species is used): masks and blends instead of branches,
- * a polynomial {@code e^x - 1} for ELU, tanh and sigmoid, a scalar loop for the tail of each slice.
+ * a polynomial {@code e^x - 1} for ELU, tanh and sigmoid (their last partial vector through the same code),
+ * a scalar loop for the tail of each slice elsewhere.
  * Scalars enter as broadcast vectors, never through the {@code (op, float)} overloads, whose inner
  * dispatch shares type profiles with the GEMM micro-kernels (see {@link GemmMicroKernels}).
  * 2x2 max pooling reads the windows' corners with plain loads at offsets 0 and 1 of two rows, picks
@@ -234,13 +235,7 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
      */
     @Override
     public void elu(float[] a, int from, int to, float alpha) {
-        int whole = from + (to - from) / L * L;
-        eluVectors(a, from, whole, alpha);
-        if (whole < to) {
-            float[] tail = lastVector(a, whole, to);
-            eluVectors(tail, 0, L, alpha);
-            System.arraycopy(tail, 0, a, whole, to - whole);
-        }
+        inWholeVectors(a, from, to, alpha, VectorElementwiseKernels::eluVectors);
     }
 
     /** {@link #elu} of the whole vectors in {@code [from, end)}. */
@@ -312,13 +307,7 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
      */
     @Override
     public void tanh(float[] a, int from, int to) {
-        int whole = from + (to - from) / L * L;
-        tanhVectors(a, from, whole);
-        if (whole < to) {
-            float[] tail = lastVector(a, whole, to);
-            tanhVectors(tail, 0, L);
-            System.arraycopy(tail, 0, a, whole, to - whole);
-        }
+        inWholeVectors(a, from, to, 0f, (b, start, end, unused) -> tanhVectors(b, start, end));
     }
 
     /** {@link #tanh} of the whole vectors in {@code [from, end)}. */
@@ -382,13 +371,7 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
      */
     @Override
     public void sigmoid(float[] a, int from, int to) {
-        int whole = from + (to - from) / L * L;
-        sigmoidVectors(a, from, whole);
-        if (whole < to) {
-            float[] tail = lastVector(a, whole, to);
-            sigmoidVectors(tail, 0, L);
-            System.arraycopy(tail, 0, a, whole, to - whole);
-        }
+        inWholeVectors(a, from, to, 0f, (b, start, end, unused) -> sigmoidVectors(b, start, end));
     }
 
     /** {@link #sigmoid} of the whole vectors in {@code [from, end)}. */
@@ -431,15 +414,30 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
         }
     }
 
-    /** This thread's vector of scratch: the last, partial vector of a slice, for a kernel whose scalar tail would round differently. */
+    /** A kernel over the whole vectors {@code [from, end)} of an array, in place, with a scalar parameter (not captured: no allocation per call). */
+    private interface WholeVectors {
+        void run(float[] a, int from, int end, float parameter);
+    }
+
+    /** This thread's vector of scratch: the last, partial vector of a slice. */
     private static final ThreadLocal<float[]> LAST_VECTOR = ThreadLocal.withInitial(() -> new float[L]);
 
-    /** {@code a[from, to)} (fewer than L floats) copied to the front of this thread's scratch vector, zeros after. */
-    private static float[] lastVector(float[] a, int from, int to) {
-        float[] v = LAST_VECTOR.get();
-        System.arraycopy(a, from, v, 0, to - from);
-        Arrays.fill(v, to - from, L, 0f);
-        return v;
+    /**
+     * {@code kernel} over {@code a[from, to)}: the whole vectors in place, the last partial one copied
+     * before zeros into this thread's scratch vector, run there and copied back. Every value goes through
+     * the same vector code, so its result does not depend on where the slice is cut (a scalar tail would
+     * round differently).
+     */
+    private static void inWholeVectors(float[] a, int from, int to, float parameter, WholeVectors kernel) {
+        int whole = from + (to - from) / L * L;
+        kernel.run(a, from, whole, parameter);
+        if (whole < to) {
+            float[] v = LAST_VECTOR.get();
+            System.arraycopy(a, whole, v, 0, to - whole);
+            Arrays.fill(v, to - whole, L, 0f);
+            kernel.run(v, 0, L, parameter);
+            System.arraycopy(v, 0, a, whole, to - whole);
+        }
     }
 
     @Override
