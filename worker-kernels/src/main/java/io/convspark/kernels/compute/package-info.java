@@ -5,6 +5,8 @@
  * no-packing dot-product path for {@code A B^T} with few rows of B) and native OpenBLAS through
  * dev.ludovic.netlib, chosen once at start-up by {@link io.convspark.kernels.compute.Gemms}; and the
  * pluggable element-wise kernels ({@link io.convspark.kernels.compute.ElementwiseKernels}:
- * activations, their derivatives, sums, 2x2 max pooling), scalar or Vector API, chosen the same way.
+ * activations, their derivatives, sums, 2x2 max pooling), scalar or Vector API, chosen the same way;
+ * and where a float array's cache lines begin ({@link io.convspark.kernels.compute.CacheLines}), so
+ * that kernels can lay their workspaces out from a line's start.
  */
 package io.convspark.kernels.compute;

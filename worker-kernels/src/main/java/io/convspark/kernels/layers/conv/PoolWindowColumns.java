@@ -88,10 +88,10 @@ final class PoolWindowColumns {
     }
 
     /**
-     * Writes the first {@code k = C kh kw} rows of col for the sample at {@code x[xOff ..]}
-     * ({@code col}'s later rows are left as they are).
+     * Writes the first {@code k = C kh kw} rows of col (from {@code col[colOff]}) for the sample at
+     * {@code x[xOff ..]} (col's later rows are left as they are).
      */
-    void lower(float[] x, int xOff, float[] phases, float[] col) {
+    void lower(float[] x, int xOff, float[] phases, float[] col, int colOff) {
         int inH = g.inH();
         int inW = g.inW();
         int padLeft = g.padLeft();
@@ -113,7 +113,7 @@ final class PoolWindowColumns {
         int kh = g.kernelH();
         int kw = g.kernelW();
         int pooled = pooledH * pooledW;
-        int limit = channels * kh * kw * ld;
+        int limit = colOff + channels * kh * kw * ld;
         int rowStride = phaseCount * phaseLength;
         int pyStride = ph * g.strideH();
         for (int c = 0; c < channels; c++) {
@@ -128,7 +128,7 @@ final class PoolWindowColumns {
                         int pyEnd = Math.max(pyStart,
                                 Math.min(pooledH, inH - ih0 <= 0 ? 0 : (inH - ih0 + pyStride - 1) / pyStride));
                         for (int b = 0; b < pw; b++) {
-                            int place = r * ld + (a * pw + b) * slice;
+                            int place = colOff + r * ld + (a * pw + b) * slice;
                             if (pyStart > 0) {
                                 Arrays.fill(col, place, place + pyStart * pooledW, 0f);
                             }

@@ -1,5 +1,6 @@
 package io.convspark.kernels.layers.conv;
 
+import io.convspark.kernels.compute.CacheLines;
 import io.convspark.kernels.compute.KernelExecutor;
 import io.convspark.kernels.compute.VectorGemm;
 import io.convspark.kernels.layers.Activation;
@@ -42,14 +43,18 @@ import jdk.incubator.vector.VectorSpecies;
  * first) take the general path: a panel of filters into a tile, activated, then pooled one window at
  * a time with the pooling layer's rules (a NaN wins).
  *
- * <p>Backward builds the pre-activation gradient of 4 filters in L1 and reduces it as
- * {@link ShortReductionConvolution} does ({@link ShortReductionGradient}):
+ * <p>Backward, for 2x2 windows, takes the weight gradient straight from the pooled gradient and the
+ * winners ({@link ShortReductionGradient#addWinners2x2}), without laying out a pre-activation
+ * gradient that would be zero at 3 of every 4 places:
  * <pre>
- *   dz [4, Q slice]   dz[f, q slice + s] = dy[f, s] act'(y[f, s]) where win[f, s] = q, else 0
- *   dW += dz x col^T,  db += dz x 1
+ *   dW[f, r] += sum over windows s won by place q of dy[f, s] act'(y[f, s]) col[r, q slice + s]
+ *   db[f]    += sum over windows s won by some place of dy[f, s] act'(y[f, s])
  * </pre>
- * ReLU's derivative is in the winners; others' is taken on the pooled values. When an input gradient
- * is wanted, the full pre-activation gradient is laid out at the winners and backward is
+ * per sample, col packed once so that the kernel reads a vector of windows' columns at fixed
+ * distances, from a cache line's start. ReLU's derivative is in the winners; others' is taken on the
+ * pooled values. Other windows build the pre-activation gradient of 4 filters in L1 and reduce it as
+ * {@link ShortReductionConvolution} does ({@link ShortReductionGradient#addBlock}). When an input
+ * gradient is wanted, the full pre-activation gradient is laid out at the winners and backward is
  * {@link GemmConvolution}'s.
  */
 public final class PooledShortReductionConvolution {
@@ -84,10 +89,15 @@ public final class PooledShortReductionConvolution {
     private final PoolWindowColumns lowering;
     private final ShortReductionGradient gradient;
     private final GemmConvolution withInputGradient;
-    private float[][] col = new float[0][];
+    /** Per slot: col, its ones row after the K rows. */
+    private final ColumnBuffers col;
     private float[][] phases = new float[0][];
     private float[][] tile = new float[0][];
     private float[][] gradTile = new float[0][];
+    /** Per slot: col laid out for the winners' gradient kernel ({@link ShortReductionGradient#packWinnerColumns}). */
+    private float[][] winnerCols = new float[0][];
+    /** -1 in the lanes of the pooled windows, 0 past them ({@link ShortReductionGradient#validLanes}). */
+    private final int[] validLanes;
     /** Per slot: where the last vector of a sample's last filters goes (pooled values, winners). */
     private Object[][] scratch = new Object[0][];
     /** Per pooled output: the winning place, or {@link #NO_GRADIENT}. */
@@ -116,8 +126,10 @@ public final class PooledShortReductionConvolution {
         this.rows = ShortReductionGradient.columnRows(k);
         this.packed = new float[(filters + mr - 1) / mr * mr * (k + 1)];
         this.lowering = new PoolWindowColumns(geometry, channels, poolH, poolW, slice, ld);
-        this.gradient = new ShortReductionGradient(filters, k);
+        this.gradient = new ShortReductionGradient(filters, k, places == 4);
         this.withInputGradient = new GemmConvolution(geometry, channels, filters);
+        this.validLanes = ShortReductionGradient.validLanes(pooled);
+        this.col = new ColumnBuffers(rows, ld, k);
     }
 
     /**
@@ -157,22 +169,24 @@ public final class PooledShortReductionConvolution {
         KernelExecutor ex = ctx.executor();
         ensureWorkspaces(ex.parallelism());
         ShortReductionConvolution.pack(w, wOff, b, bOff, filters, k, packed);
-        if (winners.length < batch * filters * pooled) {
-            winners = new byte[batch * filters * pooled];
+        if (winners.length < batch * filters * pooled + L) {
+            // a vector's worth past the last row: backward reads whole vectors
+            winners = new byte[batch * filters * pooled + L];
         }
         byte[] win = winners;        int xSize = channels * g.inPlane();
         float filterBound = sumOfMagnitudes(packed, 0, packed.length);
         ex.parallelFor(batch, 1, (slot, from, to) -> {
-            float[] c = col[slot];
+            float[] c = col.of(slot);
+            int at = col.align(slot);
             for (int n = from; n < to; n++) {
-                lowering.lower(x, n * xSize, phases[slot], c);
+                lowering.lower(x, n * xSize, phases[slot], c, at);
                 // |z| <= sum |x_n| sum |[W | b]|: far below float's overflow, no value is NaN or
                 // infinite, and the vector maximum (where a NaN would lose) is exact
                 boolean finite = sumOfMagnitudes(x, n * xSize, xSize) * filterBound < FINITE_BOUND;
                 if (places == 4 && finite && BYTES != null && (act == null || act.isNonDecreasing())) {
-                    convolvePool2x2(c, n, y, win, act, scratch[slot]);
+                    convolvePool2x2(c, at, n, y, win, act, scratch[slot]);
                 } else {
-                    convolveThenPool(c, n, y, win, act, tile[slot]);
+                    convolveThenPool(c, at, n, y, win, act, tile[slot]);
                 }
             }
         });
@@ -183,7 +197,7 @@ public final class PooledShortReductionConvolution {
      * ({@link #convolvePool4x4}); the activation runs on the pooled values of each 4 filters (a
      * non-decreasing activation commutes with the maximum).
      */
-    private void convolvePool2x2(float[] c, int n, float[] y, byte[] win, Activation act, Object[] scratch) {
+    private void convolvePool2x2(float[] c, int c0, int n, float[] y, byte[] win, Activation act, Object[] scratch) {
         // ReLU in the registers, others on the pooled values of each 4 filters
         boolean relu = isRelu(act);
         for (int f = 0; f < filters; f += 4) {
@@ -197,7 +211,7 @@ public final class PooledShortReductionConvolution {
                 int s = slice - L;
                 float[] sy = (float[]) scratch[0];
                 byte[] sw = (byte[]) scratch[1];
-                convolvePool4x4(k, packed, ai, mr, c, ld, slice, s, s + L, sy, sw, -s, L - s, 2 * L - s, 3 * L - s,
+                convolvePool4x4(k, packed, ai, mr, c, c0, ld, slice, s, s + L, sy, sw, -s, L - s, 2 * L - s, 3 * L - s,
                         rows, relu);
                 for (int i = 0; i < rows; i++) {
                     System.arraycopy(sy, i * L, y, o + i * pooled + s, pooled - s);
@@ -207,7 +221,7 @@ public final class PooledShortReductionConvolution {
             }
             // from the last vector down: one past a row's end spills into the next row's first lanes,
             // which a later vector (or the next 4 filters) overwrites
-            convolvePool4x4(k, packed, ai, mr, c, ld, slice, 0, sHigh, y, win, o, o + pooled, o + 2 * pooled,
+            convolvePool4x4(k, packed, ai, mr, c, c0, ld, slice, 0, sHigh, y, win, o, o + pooled, o + 2 * pooled,
                     o + 3 * pooled, rows, relu);
             if (act != null && !relu) {
                 act.apply(y, o, o + rows * pooled);
@@ -228,7 +242,7 @@ public final class PooledShortReductionConvolution {
      * compute it; only where two places round to the same biased value can the winner differ (both
      * are maxima).
      */
-    private static void convolvePool4x4(int k, float[] ap, int ai, int mr, float[] c, int ld, int slice, int sLow,
+    private static void convolvePool4x4(int k, float[] ap, int ai, int mr, float[] c, int c0, int ld, int slice, int sLow,
                                         int sHigh, float[] y, byte[] win, int o0, int o1, int o2, int o3, int rows,
                                         boolean relu) {
         for (int s = sHigh - L; s >= sLow; s -= L) {
@@ -250,7 +264,7 @@ public final class PooledShortReductionConvolution {
             FloatVector a33 = a00;
             for (int p = 0; p < k; p++) {
                 // indexes linear in p, so that the bounds checks leave the loop
-                int cb = s + p * ld;
+                int cb = c0 + s + p * ld;
                 int a = ai + p * mr;
                 FloatVector b0 = FloatVector.fromArray(S, c, cb);
                 FloatVector b1 = FloatVector.fromArray(S, c, cb + slice);
@@ -357,13 +371,13 @@ public final class PooledShortReductionConvolution {
      * Sample {@code n}, any window, or values that may be NaN: a panel of filters at a time into
      * {@code t}, activated, then pooled one window at a time with the pooling layer's rules.
      */
-    private void convolveThenPool(float[] c, int n, float[] y, byte[] win, Activation act, float[] t) {
+    private void convolveThenPool(float[] c, int c0, int n, float[] y, byte[] win, Activation act, float[] t) {
         int width = places * slice;
         boolean relu = isRelu(act);
         for (int f0 = 0; f0 < filters; f0 += mr) {
             int count = Math.min(mr, filters - f0);
             // t[0 .. count, :] = [W | b][f0 .. f0+count, :] x col
-            VectorGemm.multiplyPanel(count, width, k + 1, packed, f0 * (k + 1), c, 0, ld, t, 0, ld);
+            VectorGemm.multiplyPanel(count, width, k + 1, packed, f0 * (k + 1), c, c0, ld, t, 0, ld);
             if (act != null) {
                 act.apply(t, 0, count * ld);
             }
@@ -436,12 +450,31 @@ public final class PooledShortReductionConvolution {
         int xSize = channels * g.inPlane();
         int width = places * slice;
         ex.parallelFor(batch, 1, (slot, from, to) -> {
-            float[] c = col[slot];
+            float[] c = col.of(slot);
+            int at = col.align(slot);
             float[] dz = gradTile[slot];
             float[] last = (float[]) scratch[slot][0];
             float[] part = gradient.begin(slot);
+            float[] packed = winnerCols[slot];
+            // col laid out for the kernel from a cache line's start, as the array lies now (it only costs
+            // speed if the collector moves it during the pass)
+            int packedAt = CacheLines.floatOffset(packed);
             for (int n = from; n < to; n++) {
-                lowering.lower(x, n * xSize, phases[slot], c);
+                lowering.lower(x, n * xSize, phases[slot], c, at);
+                if (gradient.fromWinners()) {
+                    gradient.packWinnerColumns(c, at, ld, slice, slice / L, packed, packedAt);
+                    int z = n * filters * pooled;
+                    if (act != null && !relu) {
+                        act.derive(y, dy, z, z + filters * pooled);
+                    }
+                    // a block of col's rows for every filter, then the next: the block stays in L1
+                    for (int block = 0; block < gradient.winnerBlocks(); block++) {
+                        for (int f = 0; f < filters; f++) {
+                            addWinners(part, f, block, dy, z + f * pooled, packed, packedAt, last);
+                        }
+                    }
+                    continue;
+                }
                 for (int f = 0; f < filters; f += ShortReductionGradient.FILTERS) {
                     int count = Math.min(ShortReductionGradient.FILTERS, filters - f);
                     int z = (n * filters + f) * pooled;
@@ -449,9 +482,9 @@ public final class PooledShortReductionConvolution {
                         act.derive(y, dy, z, z + count * pooled);
                     }
                     for (int i = 0; i < count; i++) {
-                        toWinners(dy, z + i * pooled, dz, i * ld, last);
+                        toWinners(dy, z + i * pooled, dz, i * ld);
                     }
-                    gradient.addBlock(part, f, count, dz, 0, ld, width, c, ld);
+                    gradient.addBlock(part, f, count, dz, 0, ld, width, c, at, ld);
                 }
             }
             gradient.finish(slot);
@@ -460,51 +493,29 @@ public final class PooledShortReductionConvolution {
     }
 
     /**
-     * {@code dz[d + q slice + s] = dzp[src + s]} where window s was won by place q, else 0; the
-     * padding columns {@code [pooled, slice)} of each place stay 0 (never written). With {@code relu},
-     * ReLU's derivative is taken on the way: the gradient passes only where {@code y[src + s] > 0}.
-     * {@code last} is scratch of at least L floats.
+     * {@link ShortReductionGradient#addWinners2x2} for filter {@code f} and block {@code block}, its pooled gradient at
+     * {@code dy[z ..]}: the kernel reads whole vectors, up to {@code slice} past the row's start, so
+     * the batch's last row goes through {@code last} (at least {@code slice} floats).
      */
-    private void toWinners(float[] dzp, int src, float[] dz, int d, float[] last) {
-        int s = 0;
-        if (places == 4 && BYTES != null) {
-            s = pooled / L * L;
-            toWinners2x2(dzp, src, src, 0, s, dz, d);
-            if (s < pooled && src + s + L <= winners.length) {
-                // the last vector: its positions copied before zeros (the winners read past the row are
-                // another row's, and meet a gradient of 0)
-                System.arraycopy(dzp, src + s, last, 0, pooled - s);
-                Arrays.fill(last, pooled - s, L, 0f);
-                toWinners2x2(last, -s, src, s, s + L, dz, d);
-                s = pooled;
-            }
-        }
-        for (; s < pooled; s++) {
-            int won = winners[src + s];
-            for (int q = 0; q < places; q++) {
-                dz[d + q * slice + s] = q == won ? dzp[src + s] : 0f;
-            }
+    private void addWinners(float[] part, int f, int block, float[] dy, int z, float[] packed, int at, float[] last) {
+        if (z + slice <= dy.length) {
+            gradient.addWinners2x2(part, f, block, dy, z, winners, z, validLanes, packed, at);
+        } else {
+            System.arraycopy(dy, z, last, 0, pooled);
+            gradient.addWinners2x2(part, f, block, last, 0, winners, z, validLanes, packed, at);
         }
     }
 
     /**
-     * {@link #toWinners} for 2x2 windows, the vectors {@code s} from {@code from} to {@code end}:
-     * {@code dzp[at + s ..]} to the places {@code winners[src + s ..]} names, 0 to the others. The
-     * places' bytes are widened to ints, compared as ints (-1 matches none) and the gradient blended
-     * as ints (a mask of ints cast to one of floats costs two instructions here). The loop is here,
-     * not around a method per vector: C2 compiled such a method on its own first, then would not
-     * inline it ("already compiled into a big method"), a call per vector.
+     * {@code dz[d + q slice + s] = dzp[src + s]} where window s was won by place q, else 0; the
+     * padding columns {@code [pooled, slice)} of each place stay 0 (never written).
      */
-    private void toWinners2x2(float[] dzp, int at, int src, int from, int end, float[] dz, int d) {
-        IntVector zero = IntVector.zero(INTS);
-        for (int s = from; s < end; s += L) {
-            IntVector v = FloatVector.fromArray(S, dzp, at + s).reinterpretAsInts();
-            IntVector won = (IntVector) ByteVector.fromArray(BYTES, winners, src + s)
-                    .convertShape(VectorOperators.B2I, INTS, 0);
-            zero.blend(v, won.compare(VectorOperators.EQ, 0)).reinterpretAsFloats().intoArray(dz, d + s);
-            zero.blend(v, won.compare(VectorOperators.EQ, 1)).reinterpretAsFloats().intoArray(dz, d + slice + s);
-            zero.blend(v, won.compare(VectorOperators.EQ, 2)).reinterpretAsFloats().intoArray(dz, d + 2 * slice + s);
-            zero.blend(v, won.compare(VectorOperators.EQ, 3)).reinterpretAsFloats().intoArray(dz, d + 3 * slice + s);
+    private void toWinners(float[] dzp, int src, float[] dz, int d) {
+        for (int s = 0; s < pooled; s++) {
+            int won = winners[src + s];
+            for (int q = 0; q < places; q++) {
+                dz[d + q * slice + s] = q == won ? dzp[src + s] : 0f;
+            }
         }
     }
 
@@ -539,19 +550,18 @@ public final class PooledShortReductionConvolution {
         withInputGradient.backward(x, batch, full, null, null, w, wOff, dw, dwOff, db, dbOff, dx, ctx);
     }
 
-    /** Per slot: col (its ones row set once), the phase buffer, the forward tile, the gradient tile (padding columns zero). */
+    /** Per slot: col, the phase buffer, the forward tile, the gradient tile (padding columns zero), packed col. */
     private void ensureWorkspaces(int slots) {
-        if (col.length != slots) {
-            col = new float[slots][rows * ld];
-            for (float[] c : col) {
-                Arrays.fill(c, k * ld, (k + 1) * ld, 1f);
-            }
+        col.ensure(slots);
+        if (phases.length != slots) {
             phases = new float[slots][lowering.phaseBufferSize()];
             tile = new float[slots][mr * ld];
             gradTile = new float[slots][ShortReductionGradient.FILTERS * ld];
+            winnerCols = new float[slots][gradient.fromWinners()
+                    ? gradient.winnerColumnsSize(slice / L) + CacheLines.LINE_FLOATS - 1 : 0];
             scratch = new Object[slots][];
             for (int i = 0; i < slots; i++) {
-                scratch[i] = new Object[] {new float[4 * L], new byte[4 * L]};
+                scratch[i] = new Object[] {new float[Math.max(4 * L, slice)], new byte[4 * L]};
             }
         }
     }

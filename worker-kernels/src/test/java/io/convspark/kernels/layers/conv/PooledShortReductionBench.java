@@ -17,7 +17,8 @@ import java.util.Random;
  * mnist-deitel's first convolution and the max pooling after it (batch 64, ReLU): the short-reduction
  * kernel followed by the pooling layer, against both in one pass ({@link PooledShortReductionConvolution}),
  * alternating in one JVM, best of the rounds, forward and backward (weight gradient) milliseconds
- * ({@code -Dfirst=1}: the fused kernel only, for profiles; {@code -Dinference=true}: forward in inference mode):
+ * ({@code -Dfirst=1}: the fused kernel only, for profiles; {@code -Dinference=true}: forward in inference mode;
+ * {@code -Dmodel=mnist-suo}: that model's first layer, 32 filters of 5x5, 'same' padding, instead):
  * {@code java --add-modules=jdk.incubator.vector -Dthreads=1 -cp ... io.convspark.kernels.layers.conv.PooledShortReductionBench [rounds]}.
  */
 public final class PooledShortReductionBench {
@@ -29,17 +30,19 @@ public final class PooledShortReductionBench {
         int batch = 64;
         int c = 1;
         int h = 28;
-        int f = 64;
+        boolean suo = "mnist-suo".equals(System.getProperty("model"));
+        int f = suo ? 32 : 64;
+        int kw = suo ? 5 : 3;
         KernelExecutor ex = new KernelExecutor(Integer.parseInt(System.getProperty("threads", "1")));
         StepContext ctx = new StepContext(ex, Gemms.get()).training(true);
         Random rnd = new Random(1);
-        ConvGeometry g = ConvGeometry.of("bench", h, h, 3, 3, 1, 1, 1, 1, Padding.VALID);
+        ConvGeometry g = ConvGeometry.of("bench", h, h, kw, kw, 1, 1, 1, 1, suo ? Padding.SAME : Padding.VALID);
         ShortReductionConvolution conv = new ShortReductionConvolution(g, c, f);
         MaxPooling2D pool = new MaxPooling2D("pool", 2);
         pool.build(List.of(Shape.image(f, g.outH(), g.outW())));
         PooledShortReductionConvolution fused = new PooledShortReductionConvolution(g, c, f, 2, 2);
         float[] x = gaussian(rnd, batch * c * h * h);
-        float[] w = gaussian(rnd, f * c * 9);
+        float[] w = gaussian(rnd, f * c * kw * kw);
         float[] b = gaussian(rnd, f);
         Tensor y = new Tensor(Shape.image(f, g.outH(), g.outW()), batch);
         Tensor dyFull = new Tensor(Shape.image(f, g.outH(), g.outW()), batch);
@@ -48,7 +51,7 @@ public final class PooledShortReductionBench {
         float[] upstream = gaussian(rnd, yp.size());
         float[] dw = new float[w.length];
         float[] db = new float[f];
-        double flops = 2.0 * batch * f * g.outPlane() * c * 9;
+        double flops = 2.0 * batch * f * g.outPlane() * c * kw * kw;
         double[][] best = new double[2][2];
         for (double[] row : best) {
             java.util.Arrays.fill(row, Double.MAX_VALUE);
@@ -80,7 +83,7 @@ public final class PooledShortReductionBench {
             }
         }
         String[] names = {"short-k, then pool", "short-k+maxpool"};
-        System.out.printf("%-20s %10s %10s %10s %10s%n", "mnist-deitel conv2d", "fwd ms", "GFLOP/s", "bwd ms", "GFLOP/s");
+        System.out.printf("%-20s %10s %10s %10s %10s%n", (suo ? "mnist-suo" : "mnist-deitel") + " conv2d", "fwd ms", "GFLOP/s", "bwd ms", "GFLOP/s");
         for (int v = 0; v < 2; v++) {
             System.out.printf("%-20s %10.3f %10.1f %10.3f %10.1f%n", names[v], best[v][0], flops / best[v][0] / 1e6,
                     best[v][1], flops / best[v][1] / 1e6);
