@@ -18,11 +18,13 @@ public final class ShortReductionBench {
     private ShortReductionBench() {
     }
 
+    private static final io.convspark.kernels.layers.Activation ACT = "tanh".equals(System.getProperty("act")) ? Activations.TANH : Activations.RELU;
+
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         // name, batch, C, H(=W), F, window, padding same?
         Object[][] shapes = {{"mnist-deitel conv2d", 64, 1, 28, 64, 3, false}, {"cifar conv2d", 50, 3, 32, 32, 3, true},
-                {"lenet5 conv2d", 64, 1, 28, 6, 5, true}};
+                {"mnist-suo conv2d", 64, 1, 28, 32, 5, true}, {"lenet5 conv2d", 64, 1, 32, 6, 5, false}};
         KernelExecutor ex = new KernelExecutor(Integer.parseInt(System.getProperty("threads", "1")));
         StepContext ctx = new StepContext(ex, Gemms.get()).training(true);
         Random rnd = new Random(1);
@@ -55,18 +57,18 @@ public final class ShortReductionBench {
                         long t0 = System.nanoTime();
                         if (Boolean.getBoolean("l2")) {
                             for (int n = 0; n < batch; n++) {
-                                convs[v].forward(x, 1, w, 0, b, 0, y, Boolean.getBoolean("noact") ? null : Activations.RELU, ctx);
+                                convs[v].forward(x, 1, w, 0, b, 0, y, Boolean.getBoolean("noact") ? null : ACT, ctx);
                             }
                         } else {
-                            convs[v].forward(x, batch, w, 0, b, 0, y, Boolean.getBoolean("noact") ? null : Activations.RELU, ctx);
+                            convs[v].forward(x, batch, w, 0, b, 0, y, Boolean.getBoolean("noact") ? null : ACT, ctx);
                         }
                         long t1 = System.nanoTime();
                         if (Boolean.getBoolean("l2")) {
                             for (int n = 0; n < batch; n++) {
-                                convs[v].backward(x, 1, dy, y, Activations.RELU, w, 0, dw, 0, db, 0, null, ctx);
+                                convs[v].backward(x, 1, dy, y, ACT, w, 0, dw, 0, db, 0, null, ctx);
                             }
                         } else {
-                            convs[v].backward(x, batch, dy, y, Activations.RELU, w, 0, dw, 0, db, 0, null, ctx);
+                            convs[v].backward(x, batch, dy, y, ACT, w, 0, dw, 0, db, 0, null, ctx);
                         }
                         long t2 = System.nanoTime();
                         best[v][0] = Math.min(best[v][0], (t1 - t0) / 1e6);
