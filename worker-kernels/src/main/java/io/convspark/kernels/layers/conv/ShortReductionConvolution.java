@@ -27,11 +27,11 @@ import jdk.incubator.vector.VectorSpecies;
  * in blocks of 4 filters x 3 or 5 rows of col with vectors along P, db as the sum of dz
  * ({@link ShortReductionGradient}), on every GEMM back-end; when an input gradient is wanted, backward
  * is {@link GemmConvolution}'s. col begins at a cache line ({@link ColumnBuffers}). On the Zen 5
- * machines of 2026-12 this kernel computes the weight gradient 1.4-2.6x faster than im2col + OpenBLAS
+ * machines of 2026-12 this kernel computes the weight gradient 1.4-2.4x faster than im2col + OpenBLAS
  * ({@code ShortReductionBench}, batch 64/50, through ReLU: mnist-deitel's first layer 1.55 against
- * 2.11 ms, cifar's 1.32 against 2.24 ms, mnist-suo's 0.34 against 0.80 ms); on the Zen 4 machines
- * before, without the aligned col, OpenBLAS had been the faster (1.38-1.61 against 1.95-2.09 ms on
- * mnist-deitel's). The forward is this kernel's on every back-end: native BLAS has no product that
+ * 2.11 ms, cifar's 1.32 against 2.24 ms, 6 filters of 5x5 over 28x28 0.34 against 0.80 ms); on the
+ * Zen 4 machines before, without the aligned col, OpenBLAS had been the faster (1.38-1.61 against
+ * 1.95-2.09 ms on mnist-deitel's). The forward is this kernel's on every back-end: native BLAS has no product that
  * skips packing B, nor a fused epilogue (0.88 against OpenBLAS's 1.10 ms on mnist-deitel's, same bench).
  */
 public final class ShortReductionConvolution implements Convolution {
