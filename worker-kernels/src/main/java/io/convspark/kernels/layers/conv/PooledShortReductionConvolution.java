@@ -1,6 +1,5 @@
 package io.convspark.kernels.layers.conv;
 
-import io.convspark.kernels.compute.CacheLines;
 import io.convspark.kernels.compute.KernelExecutor;
 import io.convspark.kernels.compute.VectorGemm;
 import io.convspark.kernels.layers.Activation;
@@ -9,7 +8,6 @@ import io.convspark.kernels.layers.StepContext;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -60,7 +58,6 @@ import jdk.incubator.vector.VectorSpecies;
 public final class PooledShortReductionConvolution {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final VectorSpecies<Integer> INTS = S.withLanes(int.class);
     /** Bytes, as many as float lanes (the fast 2x2 path needs vectors of at least 8 floats: 64 bits of bytes). */
     private static final VectorSpecies<Byte> BYTES = L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8)) : null;
     /** Largest window this kernel takes ({@code ph pw}). */
@@ -95,7 +92,7 @@ public final class PooledShortReductionConvolution {
     private float[][] tile = new float[0][];
     private float[][] gradTile = new float[0][];
     /** Per slot: col laid out for the winners' gradient kernel ({@link ShortReductionGradient#packWinnerColumns}). */
-    private float[][] winnerCols = new float[0][];
+    private final ColumnBuffers winnerCols;
     /** -1 in the lanes of the pooled windows, 0 past them ({@link ShortReductionGradient#validLanes}). */
     private final int[] validLanes;
     /** Per slot: where the last vector of a sample's last filters goes (pooled values, winners). */
@@ -130,6 +127,7 @@ public final class PooledShortReductionConvolution {
         this.withInputGradient = new GemmConvolution(geometry, channels, filters);
         this.validLanes = ShortReductionGradient.validLanes(pooled);
         this.col = new ColumnBuffers(rows, ld, k);
+        this.winnerCols = new ColumnBuffers(1, gradient.fromWinners() ? gradient.winnerColumnsSize(slice / L) : 0, -1);
     }
 
     /**
@@ -455,10 +453,8 @@ public final class PooledShortReductionConvolution {
             float[] dz = gradTile[slot];
             float[] last = (float[]) scratch[slot][0];
             float[] part = gradient.begin(slot);
-            float[] packed = winnerCols[slot];
-            // col laid out for the kernel from a cache line's start, as the array lies now (it only costs
-            // speed if the collector moves it during the pass)
-            int packedAt = CacheLines.floatOffset(packed);
+            float[] packed = winnerCols.of(slot);
+            int packedAt = winnerCols.align(slot);
             for (int n = from; n < to; n++) {
                 lowering.lower(x, n * xSize, phases[slot], c, at);
                 if (gradient.fromWinners()) {
@@ -553,12 +549,11 @@ public final class PooledShortReductionConvolution {
     /** Per slot: col, the phase buffer, the forward tile, the gradient tile (padding columns zero), packed col. */
     private void ensureWorkspaces(int slots) {
         col.ensure(slots);
+        winnerCols.ensure(slots);
         if (phases.length != slots) {
             phases = new float[slots][lowering.phaseBufferSize()];
             tile = new float[slots][mr * ld];
             gradTile = new float[slots][ShortReductionGradient.FILTERS * ld];
-            winnerCols = new float[slots][gradient.fromWinners()
-                    ? gradient.winnerColumnsSize(slice / L) + CacheLines.LINE_FLOATS - 1 : 0];
             scratch = new Object[slots][];
             for (int i = 0; i < slots; i++) {
                 scratch[i] = new Object[] {new float[Math.max(4 * L, slice)], new byte[4 * L]};
