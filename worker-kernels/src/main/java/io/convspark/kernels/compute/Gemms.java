@@ -5,7 +5,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the GEMM implementation once per JVM. {@code -Dconvspark.gemm=native|vector|java|auto}
- * (default {@code auto}: native OpenBLAS when it loads, else the Vector API kernel, else Java).
+ * (default {@code auto}: native OpenBLAS when it loads, else the Vector API kernel, else Java; see
+ * {@link #automatic} for the one case where the Vector API kernel goes first).
  * The choice is logged once.
  */
 public final class Gemms {
@@ -50,25 +51,58 @@ public final class Gemms {
             case "native":
                 return NativeGemm.loadNative();
             case "auto":
-                // Native OpenBLAS first, on every CPU: with Winograd convolutions its AVX-512 kernels
-                // beat the Vector API kernel on this project's GEMM shapes (small reductions over the
-                // channels, A·Bᵀ weight gradients): full models 3-15% faster (bench, 2026-12-06).
-                try {
-                    return NativeGemm.loadNative();
-                } catch (Throwable nativeFailure) {
-                    LOG.info("native BLAS not available ({}); install OpenBLAS (libopenblas0-pthread) for the "
-                            + "fastest path on this CPU", nativeFailure.toString());
-                }
-                try {
-                    return vectorOrFail();
-                } catch (Throwable vectorFailure) {
-                    LOG.warn("Vector API not available ({}); add --add-modules=jdk.incubator.vector",
-                            vectorFailure.toString());
-                    return new JavaGemm();
-                }
+                return automatic(System.getenv("OPENBLAS_CORETYPE"), vectorLanes());
             default:
                 throw new IllegalArgumentException("convspark.gemm: expected one of auto, native, vector, java; got '"
                         + name + "'");
+        }
+    }
+
+    /**
+     * The {@code auto} choice: native OpenBLAS first (its own AVX-512 kernels beat the Vector API
+     * kernel on most of this project's shapes), unless {@code OPENBLAS_CORETYPE} holds OpenBLAS to
+     * kernels without AVX-512 on a CPU whose vectors are 512 bits wide: there it reaches about half
+     * the cores' FMA peak (sgemm 95-104 GFLOP/s against 217 on Zen 5) and the Vector API GEMM, with
+     * the layers' prepared panels, trains the course models faster. Then the Vector API kernel, then
+     * plain Java.
+     */
+    static Gemm automatic(String coretype, int lanes) {
+        if (lanes >= 16 && forcesKernelsWithoutAvx512(coretype)) {
+            LOG.info("OPENBLAS_CORETYPE={} holds OpenBLAS to kernels without AVX-512 on this AVX-512 CPU: "
+                    + "taking the Vector API GEMM instead (unset OPENBLAS_CORETYPE, or -Dconvspark.gemm=native, "
+                    + "for OpenBLAS)", coretype);
+            return vectorOrFail();   // lanes were read from it: the Vector API is there
+        }
+        try {
+            return NativeGemm.loadNative();
+        } catch (Throwable nativeFailure) {
+            LOG.info("native BLAS not available ({}); install OpenBLAS (libopenblas0-pthread) for the "
+                    + "fastest path on this CPU", nativeFailure.toString());
+        }
+        try {
+            return vectorOrFail();
+        } catch (Throwable vectorFailure) {
+            LOG.warn("Vector API not available ({}); add --add-modules=jdk.incubator.vector",
+                    vectorFailure.toString());
+            return new JavaGemm();
+        }
+    }
+
+    /** True when {@code OPENBLAS_CORETYPE} is set to a core type whose OpenBLAS kernels have no AVX-512. */
+    static boolean forcesKernelsWithoutAvx512(String coretype) {
+        if (coretype == null || coretype.isBlank()) {
+            return false;   // OpenBLAS picks for the CPU itself
+        }
+        String type = coretype.trim().toUpperCase(java.util.Locale.ROOT);
+        return !(type.equals("SKYLAKEX") || type.equals("COOPERLAKE") || type.equals("SAPPHIRERAPIDS"));
+    }
+
+    /** Float lanes of the Vector API's preferred species, 0 where the module is missing. */
+    private static int vectorLanes() {
+        try {
+            return VectorGemm.lanes();
+        } catch (Throwable noVectorApi) {
+            return 0;
         }
     }
 

@@ -63,6 +63,53 @@ public final class VectorGemm implements Gemm {
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
+        product(null, transA, m, n, k, alpha, a, aOff, lda, transB, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Packs all of {@code op(A)} once, in the blocks {@link #sgemm} would pack it in: the reduction
+     * block from {@code pc} (of {@code kc} columns) holds the rows from {@code ic} at
+     * {@code pc * roundUp(m, MR) + ic * kc}.
+     */
+    @Override
+    public PackedA pack(boolean transA, int m, int k, float[] a, int aOff, int lda, PackedA reuse) {
+        PackedA p = PackedA.describe(reuse, transA, m, k, a, aOff, lda);
+        if (m == 0 || k == 0) {
+            p.panels = null;
+            return p;
+        }
+        checkMatrix(transA ? "A (transposed, stored k x m)" : "A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        int kcMax = kcMax(k);
+        int mcMax = mcMax(m);
+        int mPadded = roundUp(m, MR);
+        if (p.panels == null || p.panels.length < mPadded * k) {
+            p.panels = new float[mPadded * k];
+        }
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            for (int ic = 0; ic < m; ic += mcMax) {
+                GemmPacking.packA(transA, 1f, a, aOff, lda, ic, Math.min(mcMax, m - ic), pc, kc, MR, p.panels,
+                        pc * mPadded + ic * kc);
+            }
+        }
+        return p;
+    }
+
+    @Override
+    public void sgemm(PackedA a, boolean transB, int n, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        if (a.panels == null) {
+            // prepared by another back-end (or empty): the plain product reads the source
+            Gemm.super.sgemm(a, transB, n, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        product(a, a.transA, a.m, n, a.k, 1f, a.a, a.aOff, a.lda, transB, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** The checked product; A's panels come from {@code packed} when it is given, else are packed per block. */
+    private static void product(PackedA packed, boolean transA, int m, int n, int k, float alpha,
+                                float[] a, int aOff, int lda, boolean transB, float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("sgemm: sizes must be >= 0, got m=" + m + ", n=" + n + ", k=" + k);
         }
@@ -74,7 +121,9 @@ public final class VectorGemm implements Gemm {
             scale(beta, c, cOff, ldc, m, n);
             return;
         }
-        checkMatrix(transA ? "A (transposed, stored k x m)" : "A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        if (packed == null) {
+            checkMatrix(transA ? "A (transposed, stored k x m)" : "A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        }
         checkMatrix(transB ? "B (transposed, stored n x k)" : "B", b, bOff, ldb, transB ? n : k, transB ? k : n);
         if (GemmDotKernels.suits(transA, transB, n, k)) {
             GemmDotKernels.gemmABt(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -82,13 +131,12 @@ public final class VectorGemm implements Gemm {
         }
 
         // Split k and m into equal blocks no larger than KC and MC (k = 576 -> 3 x 192, not 256+256+64).
-        int kBlocks = ceilDiv(k, KC);
-        int kcMax = ceilDiv(k, kBlocks);
-        int mBlocks = ceilDiv(m, MC);
-        int mcMax = roundUp(ceilDiv(m, mBlocks), MR);
+        int kcMax = kcMax(k);
+        int mcMax = mcMax(m);
+        int mPadded = roundUp(m, MR);
         int ncMax = Math.min(NC, roundUp(n, NR));
         Workspace ws = WORKSPACE.get();
-        float[] aPack = ws.aPack(mcMax * kcMax);
+        float[] aPack = packed != null ? packed.panels : ws.aPack(mcMax * kcMax);
         float[] bPack = ws.bPack(ncMax * kcMax);
         float[] tile = ws.tile;
         // The kernels store (beta 0) or add (beta 1); any other beta is applied to C once, up front.
@@ -105,15 +153,31 @@ public final class VectorGemm implements Gemm {
                 GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, NR, bPack);
                 for (int ic = 0; ic < m; ic += mcMax) {
                     int mc = Math.min(mcMax, m - ic);
-                    GemmPacking.packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, MR, aPack);
-                    macroKernel(mc, nc, kc, aPack, bPack, tile, c, cOff + ic * ldc + jc, ldc, accumulate);
+                    int aBase;
+                    if (packed != null) {
+                        aBase = pc * mPadded + ic * kc;
+                    } else {
+                        GemmPacking.packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, MR, aPack, 0);
+                        aBase = 0;
+                    }
+                    macroKernel(mc, nc, kc, aPack, aBase, bPack, tile, c, cOff + ic * ldc + jc, ldc, accumulate);
                 }
             }
         }
     }
 
+    /** Largest reduction block: k split into equal blocks of at most KC. */
+    private static int kcMax(int k) {
+        return ceilDiv(k, ceilDiv(k, KC));
+    }
+
+    /** Largest row block: m split into equal blocks of at most MC, rounded up to whole panels. */
+    private static int mcMax(int m) {
+        return roundUp(ceilDiv(m, ceilDiv(m, MC)), MR);
+    }
+
     /** C[0:mc, 0:nc] (+)= Ap Bp over packed blocks, one MR x NR micro-tile at a time. */
-    private static void macroKernel(int mc, int nc, int kc, float[] aPack, float[] bPack, float[] tile,
+    private static void macroKernel(int mc, int nc, int kc, float[] aPack, int aBase, float[] bPack, float[] tile,
                                     float[] c, int cBase, int ldc, boolean accumulate) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
@@ -122,7 +186,7 @@ public final class VectorGemm implements Gemm {
             int bi = (jr / NR) * kc * NR;
             for (int ir = 0; ir < mc; ir += MR) {
                 int rows = Math.min(MR, mc - ir);
-                int ai = (ir / MR) * kc * MR;
+                int ai = aBase + (ir / MR) * kc * MR;
                 int ci = cBase + ir * ldc + jr;
                 if (rows == MR && fullCols) {
                     microKernel(narrow, kc, aPack, ai, bPack, bi, narrow ? LANES : NR, c, ci, ldc, accumulate);
@@ -154,6 +218,16 @@ public final class VectorGemm implements Gemm {
     /** Rows of the A panels that {@link #multiplyPanel} takes: 8 with AVX-512, 4 with AVX2. */
     public static int panelRows() {
         return MR;
+    }
+
+    /**
+     * Columns the micro-kernels compute for a product with {@code n} columns: whole panels of two
+     * vectors, the last one a single vector where its columns fit in one.
+     */
+    public static int paddedColumns(int n) {
+        int full = n / NR * NR;
+        int rest = n - full;
+        return full + (rest == 0 ? 0 : rest <= LANES ? LANES : NR);
     }
 
     /** Columns to which every row of {@link #multiplyPanel}'s B must be readable: {@code n} rounded up to a micro-tile. */

@@ -160,6 +160,57 @@ class GemmTest {
     }
 
     @Test
+    void preparedAEqualsThePlainProduct() {
+        // one PackedA reused across sizes that grow and shrink, block edges of m (MC) and k (KC),
+        // transposes, betas, and back-ends (a Vector API panel set then a native description, and back)
+        Random rnd = new Random(10);
+        java.util.List<Gemm> gemms = new java.util.ArrayList<>(java.util.List.of(vector, new JavaGemm()));
+        try {
+            gemms.add(NativeGemm.loadNative());
+        } catch (Throwable notInstalled) {
+            // the pure-Java back-ends only
+        }
+        PackedA reuse = null;
+        int[] rows = {1, 7, 8, 9, 33, 128, 257, 300};
+        int[] depths = {1, 17, 64, 256, 257, 600};
+        for (int trial = 0; trial < 48; trial++) {
+            Gemm gemm = gemms.get(trial % gemms.size());
+            int m = rows[rnd.nextInt(rows.length)];
+            int k = depths[rnd.nextInt(depths.length)];
+            int n = 1 + rnd.nextInt(150);
+            float beta = new float[] {0f, 1f, 0.5f}[trial % 3];
+            Problem p = Problem.random(rnd, rnd.nextBoolean(), rnd.nextBoolean(), m, n, k, rnd.nextInt(4),
+                    rnd.nextInt(5), 1f, beta);
+            reuse = p.checkPackedAgainstReference(gemm, reuse);
+            assertEquals(m, reuse.rows());
+            assertEquals(k, reuse.depth());
+        }
+        // one prepared A against several B, as the Winograd layer uses it
+        Problem first = Problem.random(rnd, false, false, 128, 72, 64, 0, 0, 1f, 0f);
+        PackedA u = first.checkPackedAgainstReference(vector, null);
+        for (int n : new int[] {72, 144, 16, 33}) {
+            Problem next = Problem.random(rnd, false, false, 128, n, 64, 0, 0, 1f, 0f);
+            System.arraycopy(first.a, 0, next.a, 0, first.a.length);
+            next.checkAgainstReference(vector, () -> vector.sgemm(u, false, n, next.b, next.bOff, next.ldb, 0f,
+                    next.c, next.cOff, next.ldc));
+        }
+    }
+
+    @Test
+    void preparedProductAllocatesNothingOnceCompiled() {
+        Random rnd = new Random(11);
+        Problem p = Problem.random(rnd, false, false, 128, 144, 64, 0, 0, 1f, 0f);
+        PackedA[] packed = {null};
+        long allocated = Allocations.afterWarmUp(() -> {
+            for (int i = 0; i < 5; i++) {
+                packed[0] = vector.pack(p.transA, p.m, p.k, p.a, p.aOff, p.lda, packed[0]);
+                vector.sgemm(packed[0], false, p.n, p.b, p.bOff, p.ldb, 0f, p.c, p.cOff, p.ldc);
+            }
+        }, 0);
+        assertEquals(0, allocated, "repacking into the same PackedA and multiplying allocated " + allocated + " bytes");
+    }
+
+    @Test
     void clearErrorsForBadArguments() {
         float[] a = new float[6];
         float[] b = new float[6];
@@ -175,6 +226,9 @@ class GemmTest {
         IllegalArgumentException neg = assertThrows(IllegalArgumentException.class,
                 () -> vector.sgemm(false, false, -1, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 2));
         assertTrue(neg.getMessage().contains("m=-1"), neg.getMessage());
+        IllegalArgumentException packed = assertThrows(IllegalArgumentException.class,
+                () -> vector.pack(false, 2, 4, a, 0, 4, null));
+        assertTrue(packed.getMessage().contains("A (2 x 4, leading dimension 4, offset 0)"), packed.getMessage());
     }
 
     @Test
@@ -250,9 +304,24 @@ class GemmTest {
         }
 
         void checkAgainstReference(Gemm gemm) {
+            checkAgainstReference(gemm, () -> gemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    beta, c, cOff, ldc));
+        }
+
+        /** The product through {@link Gemm#pack} (alpha must be 1); returns the prepared A for reuse. */
+        PackedA checkPackedAgainstReference(Gemm gemm, PackedA reuse) {
+            if (alpha != 1f) {
+                throw new IllegalStateException("a prepared A has no alpha");
+            }
+            PackedA packed = gemm.pack(transA, m, k, a, aOff, lda, reuse);
+            checkAgainstReference(gemm, () -> gemm.sgemm(packed, transB, n, b, bOff, ldb, beta, c, cOff, ldc));
+            return packed;
+        }
+
+        private void checkAgainstReference(Gemm gemm, Runnable product) {
             float[] initial = c.clone();
             float[] expected = expectedC();
-            gemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            product.run();
             // magnitude[i][j] = sum_p |alpha op(A)[i,p] op(B)[p,j]| + |beta C[i,j]|
             float[] magnitude = new float[m * n];
             float[] absA = abs(a);

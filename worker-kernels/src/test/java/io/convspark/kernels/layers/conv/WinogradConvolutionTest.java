@@ -227,6 +227,24 @@ class WinogradConvolutionTest {
     }
 
     @Test
+    void groupsFillTheGemmsColumnPanels() {
+        // mnist-deitel's second convolution: 36 tiles a sample. The L2-sized target gives 2 samples
+        // (72 columns: panels of 32 + 32 + a 16-lane one with 8 used); 4 samples fill 144 columns exactly.
+        ConvGeometry mnist = ConvGeometry.of("mnist conv2d_1", 13, 13, 3, 3, 1, 1, 1, 1, Padding.VALID);
+        WinogradConvolution conv = new WinogradConvolution(mnist, 64, 128);
+        int gs = conv.groupSize(64, 1);
+        if (VectorGemm.lanes() == 16) {
+            assertEquals(4, gs, "samples per group");
+        }
+        assertEquals(gs * 36, VectorGemm.paddedColumns(gs * 36), "columns fill whole panels");
+        // never more samples than a slot has
+        assertEquals(1, conv.groupSize(2, 2));
+        // a plane of 256 tiles (cifar's 32x32) already fills its panels: the target stands
+        ConvGeometry cifar = ConvGeometry.of("cifar conv2d_1", 32, 32, 3, 3, 1, 1, 1, 1, Padding.SAME);
+        assertEquals(1, new WinogradConvolution(cifar, 32, 32).groupSize(50, 1));
+    }
+
+    @Test
     void takesOnlyThreeByThreeStrideOneWindows() {
         assertTrue(WinogradConvolution.supports(ConvGeometry.of("t", 8, 8, 3, 3, 1, 1, 1, 1, Padding.SAME)));
         assertFalse(WinogradConvolution.supports(ConvGeometry.of("t", 8, 8, 3, 3, 2, 2, 1, 1, Padding.SAME)));
