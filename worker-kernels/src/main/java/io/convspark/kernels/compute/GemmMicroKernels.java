@@ -176,6 +176,145 @@ final class GemmMicroKernels {
         c70.intoArray(c, row);
     }
 
+    /** Unpacked A (row r from {@code a[ai + r * lda]}), 8 x 2L tile: C[r][j] (+)= sum_p A[r][p] Bp[p][j], reducing over p in [0, kc). */
+    static void kernel8x2Rows(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
+                          float[] c, int ci, int ldc, boolean accumulate) {
+        final int lanes = S.length();
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, ci) : zero;
+        FloatVector c01 = accumulate ? FloatVector.fromArray(S, c, ci + lanes) : zero;
+        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, ci + ldc) : zero;
+        FloatVector c11 = accumulate ? FloatVector.fromArray(S, c, ci + ldc + lanes) : zero;
+        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, ci + 2 * ldc) : zero;
+        FloatVector c21 = accumulate ? FloatVector.fromArray(S, c, ci + 2 * ldc + lanes) : zero;
+        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, ci + 3 * ldc) : zero;
+        FloatVector c31 = accumulate ? FloatVector.fromArray(S, c, ci + 3 * ldc + lanes) : zero;
+        FloatVector c40 = accumulate ? FloatVector.fromArray(S, c, ci + 4 * ldc) : zero;
+        FloatVector c41 = accumulate ? FloatVector.fromArray(S, c, ci + 4 * ldc + lanes) : zero;
+        FloatVector c50 = accumulate ? FloatVector.fromArray(S, c, ci + 5 * ldc) : zero;
+        FloatVector c51 = accumulate ? FloatVector.fromArray(S, c, ci + 5 * ldc + lanes) : zero;
+        FloatVector c60 = accumulate ? FloatVector.fromArray(S, c, ci + 6 * ldc) : zero;
+        FloatVector c61 = accumulate ? FloatVector.fromArray(S, c, ci + 6 * ldc + lanes) : zero;
+        FloatVector c70 = accumulate ? FloatVector.fromArray(S, c, ci + 7 * ldc) : zero;
+        FloatVector c71 = accumulate ? FloatVector.fromArray(S, c, ci + 7 * ldc + lanes) : zero;
+        int r1 = ai + 1 * lda;
+        int r2 = ai + 2 * lda;
+        int r3 = ai + 3 * lda;
+        int r4 = ai + 4 * lda;
+        int r5 = ai + 5 * lda;
+        int r6 = ai + 6 * lda;
+        int r7 = ai + 7 * lda;
+        for (int p = 0; p < kc; p++) {
+            int bp = bi + p * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + lanes);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai + p]);
+            c00 = FMA ? a0.lanewise(FMA_OP, b0, c00) : a0.lanewise(MUL, b0).lanewise(ADD, c00);
+            c01 = FMA ? a0.lanewise(FMA_OP, b1, c01) : a0.lanewise(MUL, b1).lanewise(ADD, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = FMA ? a1.lanewise(FMA_OP, b0, c10) : a1.lanewise(MUL, b0).lanewise(ADD, c10);
+            c11 = FMA ? a1.lanewise(FMA_OP, b1, c11) : a1.lanewise(MUL, b1).lanewise(ADD, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = FMA ? a2.lanewise(FMA_OP, b0, c20) : a2.lanewise(MUL, b0).lanewise(ADD, c20);
+            c21 = FMA ? a2.lanewise(FMA_OP, b1, c21) : a2.lanewise(MUL, b1).lanewise(ADD, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = FMA ? a3.lanewise(FMA_OP, b0, c30) : a3.lanewise(MUL, b0).lanewise(ADD, c30);
+            c31 = FMA ? a3.lanewise(FMA_OP, b1, c31) : a3.lanewise(MUL, b1).lanewise(ADD, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = FMA ? a4.lanewise(FMA_OP, b0, c40) : a4.lanewise(MUL, b0).lanewise(ADD, c40);
+            c41 = FMA ? a4.lanewise(FMA_OP, b1, c41) : a4.lanewise(MUL, b1).lanewise(ADD, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[r5 + p]);
+            c50 = FMA ? a5.lanewise(FMA_OP, b0, c50) : a5.lanewise(MUL, b0).lanewise(ADD, c50);
+            c51 = FMA ? a5.lanewise(FMA_OP, b1, c51) : a5.lanewise(MUL, b1).lanewise(ADD, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[r6 + p]);
+            c60 = FMA ? a6.lanewise(FMA_OP, b0, c60) : a6.lanewise(MUL, b0).lanewise(ADD, c60);
+            c61 = FMA ? a6.lanewise(FMA_OP, b1, c61) : a6.lanewise(MUL, b1).lanewise(ADD, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[r7 + p]);
+            c70 = FMA ? a7.lanewise(FMA_OP, b0, c70) : a7.lanewise(MUL, b0).lanewise(ADD, c70);
+            c71 = FMA ? a7.lanewise(FMA_OP, b1, c71) : a7.lanewise(MUL, b1).lanewise(ADD, c71);
+        }
+        int row = ci;
+        c00.intoArray(c, row);
+        c01.intoArray(c, row + lanes);
+        row += ldc;
+        c10.intoArray(c, row);
+        c11.intoArray(c, row + lanes);
+        row += ldc;
+        c20.intoArray(c, row);
+        c21.intoArray(c, row + lanes);
+        row += ldc;
+        c30.intoArray(c, row);
+        c31.intoArray(c, row + lanes);
+        row += ldc;
+        c40.intoArray(c, row);
+        c41.intoArray(c, row + lanes);
+        row += ldc;
+        c50.intoArray(c, row);
+        c51.intoArray(c, row + lanes);
+        row += ldc;
+        c60.intoArray(c, row);
+        c61.intoArray(c, row + lanes);
+        row += ldc;
+        c70.intoArray(c, row);
+        c71.intoArray(c, row + lanes);
+    }
+    /** Unpacked A (row r from {@code a[ai + r * lda]}), 8 x L tile: C[r][j] (+)= sum_p A[r][p] Bp[p][j], reducing over p in [0, kc). */
+    static void kernel8x1Rows(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
+                          float[] c, int ci, int ldc, boolean accumulate) {
+        final int lanes = S.length();
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector c00 = accumulate ? FloatVector.fromArray(S, c, ci) : zero;
+        FloatVector c10 = accumulate ? FloatVector.fromArray(S, c, ci + ldc) : zero;
+        FloatVector c20 = accumulate ? FloatVector.fromArray(S, c, ci + 2 * ldc) : zero;
+        FloatVector c30 = accumulate ? FloatVector.fromArray(S, c, ci + 3 * ldc) : zero;
+        FloatVector c40 = accumulate ? FloatVector.fromArray(S, c, ci + 4 * ldc) : zero;
+        FloatVector c50 = accumulate ? FloatVector.fromArray(S, c, ci + 5 * ldc) : zero;
+        FloatVector c60 = accumulate ? FloatVector.fromArray(S, c, ci + 6 * ldc) : zero;
+        FloatVector c70 = accumulate ? FloatVector.fromArray(S, c, ci + 7 * ldc) : zero;
+        int r1 = ai + 1 * lda;
+        int r2 = ai + 2 * lda;
+        int r3 = ai + 3 * lda;
+        int r4 = ai + 4 * lda;
+        int r5 = ai + 5 * lda;
+        int r6 = ai + 6 * lda;
+        int r7 = ai + 7 * lda;
+        for (int p = 0; p < kc; p++) {
+            int bp = bi + p * ldb;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai + p]);
+            c00 = FMA ? a0.lanewise(FMA_OP, b0, c00) : a0.lanewise(MUL, b0).lanewise(ADD, c00);
+            FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
+            c10 = FMA ? a1.lanewise(FMA_OP, b0, c10) : a1.lanewise(MUL, b0).lanewise(ADD, c10);
+            FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
+            c20 = FMA ? a2.lanewise(FMA_OP, b0, c20) : a2.lanewise(MUL, b0).lanewise(ADD, c20);
+            FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
+            c30 = FMA ? a3.lanewise(FMA_OP, b0, c30) : a3.lanewise(MUL, b0).lanewise(ADD, c30);
+            FloatVector a4 = FloatVector.broadcast(S, a[r4 + p]);
+            c40 = FMA ? a4.lanewise(FMA_OP, b0, c40) : a4.lanewise(MUL, b0).lanewise(ADD, c40);
+            FloatVector a5 = FloatVector.broadcast(S, a[r5 + p]);
+            c50 = FMA ? a5.lanewise(FMA_OP, b0, c50) : a5.lanewise(MUL, b0).lanewise(ADD, c50);
+            FloatVector a6 = FloatVector.broadcast(S, a[r6 + p]);
+            c60 = FMA ? a6.lanewise(FMA_OP, b0, c60) : a6.lanewise(MUL, b0).lanewise(ADD, c60);
+            FloatVector a7 = FloatVector.broadcast(S, a[r7 + p]);
+            c70 = FMA ? a7.lanewise(FMA_OP, b0, c70) : a7.lanewise(MUL, b0).lanewise(ADD, c70);
+        }
+        int row = ci;
+        c00.intoArray(c, row);
+        row += ldc;
+        c10.intoArray(c, row);
+        row += ldc;
+        c20.intoArray(c, row);
+        row += ldc;
+        c30.intoArray(c, row);
+        row += ldc;
+        c40.intoArray(c, row);
+        row += ldc;
+        c50.intoArray(c, row);
+        row += ldc;
+        c60.intoArray(c, row);
+        row += ldc;
+        c70.intoArray(c, row);
+    }
     /** 4 x 2L tile: C[r][j] (+)= sum_p Ap[p][r] Bp[p][j], reducing over p in [0, kc). */
     static void kernel4x2(int kc, float[] a, int ai, float[] b, int bi, int ldb,
                           float[] c, int ci, int ldc, boolean accumulate) {

@@ -22,7 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  * into C (beta 0: C is not read) or adds to it, and later blocks add to it. Packing handles
  * transposes, strides and zero padding, so the register-tiled
  * {@link GemmMicroKernels} have one code path; partial tiles at the m and n edges are computed into a
- * small buffer and merged with a scalar loop. {@code A B^T} with few rows of B and a long reduction
+ * small buffer and merged with a scalar loop. Where a block of B has at most two panels, a
+ * row-major A (alpha 1) is not packed: the kernels read its 8 rows in place, since each packed
+ * panel would serve only once or twice. An A used for several products can be packed once
+ * ({@link #pack}, as the Winograd layers do with their transformed kernel). {@code A B^T} with few rows of B and a long reduction
  * (a convolution's weight gradient when {@code C*kh*kw} is small) skips the packing: see
  * {@link GemmDotKernels}. A last B panel of at most one vector width uses the
  * narrower kernel. Packing buffers are per thread and grow only when a larger block is first seen,
@@ -144,9 +147,14 @@ public final class VectorGemm implements Gemm {
             scale(beta, c, cOff, ldc, m, n);
         }
         boolean firstAccumulates = beta != 0f;
+        // A row-major A feeding at most two column panels is read in place: packing it (a transpose)
+        // would cost more than the product saves (a Winograd kernel gradient, 128 x 64 over 144
+        // tiles: 89 -> 147 GFLOP/s); wider blocks reuse each packed panel many times.
+        boolean rowsAllowed = packed == null && !transA && alpha == 1f && MR == 8;
 
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
+            boolean rowsA = rowsAllowed && nc <= 2 * NR;
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 boolean accumulate = pc > 0 || firstAccumulates;
@@ -154,6 +162,11 @@ public final class VectorGemm implements Gemm {
                 for (int ic = 0; ic < m; ic += mcMax) {
                     int mc = Math.min(mcMax, m - ic);
                     int aBase;
+                    if (rowsA) {
+                        macroKernelRows(mc, nc, kc, a, aOff, lda, ic, pc, aPack, bPack, tile, c,
+                                cOff + ic * ldc + jc, ldc, accumulate);
+                        continue;
+                    }
                     if (packed != null) {
                         aBase = pc * mPadded + ic * kc;
                     } else {
@@ -192,6 +205,46 @@ public final class VectorGemm implements Gemm {
                     microKernel(narrow, kc, aPack, ai, bPack, bi, narrow ? LANES : NR, c, ci, ldc, accumulate);
                 } else {
                     microKernel(narrow, kc, aPack, ai, bPack, bi, narrow ? LANES : NR, tile, 0, NR, false);
+                    mergeTile(tile, rows, cols, c, ci, ldc, accumulate);
+                }
+            }
+        }
+    }
+
+    /**
+     * The macro-kernel reading a row-major A in place, for blocks of at most two column panels
+     * (see {@link #sgemm}): rows {@code ic..} of A, columns {@code pc..}, 8 full rows at a time
+     * straight from their rows; a last partial panel is packed.
+     */
+    private static void macroKernelRows(int mc, int nc, int kc, float[] a, int aOff, int lda, int ic, int pc,
+                                        float[] aPack, float[] bPack, float[] tile,
+                                        float[] c, int cBase, int ldc, boolean accumulate) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr);
+            boolean narrow = GemmPacking.panelWidth(cols, NR) == LANES;
+            boolean fullCols = cols == (narrow ? LANES : NR);
+            int bi = (jr / NR) * kc * NR;
+            int ldb = narrow ? LANES : NR;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int rows = Math.min(MR, mc - ir);
+                int ci = cBase + ir * ldc + jr;
+                if (rows == MR) {
+                    int ai = aOff + (ic + ir) * lda + pc;
+                    float[] dst = fullCols ? c : tile;
+                    int di = fullCols ? ci : 0;
+                    int ld = fullCols ? ldc : NR;
+                    boolean acc = fullCols && accumulate;
+                    if (narrow) {
+                        GemmMicroKernels.kernel8x1Rows(kc, a, ai, lda, bPack, bi, ldb, dst, di, ld, acc);
+                    } else {
+                        GemmMicroKernels.kernel8x2Rows(kc, a, ai, lda, bPack, bi, ldb, dst, di, ld, acc);
+                    }
+                    if (!fullCols) {
+                        mergeTile(tile, rows, cols, c, ci, ldc, accumulate);
+                    }
+                } else {
+                    GemmPacking.packA(false, 1f, a, aOff, lda, ic + ir, rows, pc, kc, MR, aPack, 0);
+                    microKernel(narrow, kc, aPack, 0, bPack, bi, ldb, tile, 0, NR, false);
                     mergeTile(tile, rows, cols, c, ci, ldc, accumulate);
                 }
             }

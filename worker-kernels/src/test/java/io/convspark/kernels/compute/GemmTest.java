@@ -75,6 +75,24 @@ class GemmTest {
     }
 
     @Test
+    void rowMajorAReadInPlaceForNarrowProducts() {
+        // alpha 1, A not transposed, at most two column panels: A's rows are read where they lie
+        // (8 at a time; a partial last panel is packed), across reduction blocks, with accumulation
+        Random rnd = new Random(12);
+        for (int m : new int[] {8, 9, 16, 23, 128}) {
+            for (int n : new int[] {1, 16, 17, 32, 33, 64}) {
+                for (int k : new int[] {1, 64, 257, 600}) {
+                    float beta = new float[] {0f, 1f, 0.5f}[rnd.nextInt(3)];
+                    Problem.random(rnd, false, rnd.nextBoolean(), m, n, k, rnd.nextInt(3), rnd.nextInt(4), 1f, beta)
+                            .checkAgainstReference(vector);
+                }
+            }
+        }
+        assertTrue(!GemmDotKernels.suits(false, true, 2 * VectorGemm.lanes(), 1024),
+                "whole vectors of B rows (a Winograd layer's channels) take the packed kernels");
+    }
+
+    @Test
     void alphaAndBetaVariants() {
         Random rnd = new Random(4);
         float[][] alphaBeta = {
