@@ -40,7 +40,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "5", description = "Seconds per timed measurement (default: ${DEFAULT-VALUE})")
     double seconds;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Warm-up seconds before each throughput measurement (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "2", description = "Warm-up seconds before each throughput measurement, then on until the JIT is quiet (default: ${DEFAULT-VALUE})")
     double warmup;
 
     @Option(names = "--batch-size", description = "Training batch for every model (default: 64; 50 for cifar10-alzahrani)")

@@ -11,7 +11,7 @@ public final class BenchTable {
     public static String render(BenchReport report) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%s benchmark: %s, %s core(s), GEMM %s; %.1f s per measurement "
-                        + "after %.1f s warm-up; throughput = batch / median step time%n",
+                        + "after %.1f s warm-up (then until the JIT is quiet); throughput = batch / median step time%n",
                 report.engine(), report.environment().getOrDefault("cpu", "unknown CPU"),
                 report.environment().getOrDefault("cores", "?"), report.environment().getOrDefault("gemm", "?"),
                 report.seconds(), report.warmupSeconds()));
