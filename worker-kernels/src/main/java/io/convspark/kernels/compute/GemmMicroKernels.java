@@ -176,6 +176,13 @@ final class GemmMicroKernels {
         c70.intoArray(c, row);
     }
 
+    /*
+     * The two kernels below read A where it lies (row r from a[ai + r * lda]), for products whose A
+     * would feed only one or two column panels once packed (see VectorGemm). They are written out
+     * beside the packed ones rather than sharing one kernel with A's strides as arguments: that
+     * shared kernel ran the packed products 5-12% slower (GemmBench, alternating JVMs), its 7 row
+     * offsets held in registers instead of folded into the loads' displacements.
+     */
     /** Unpacked A (row r from {@code a[ai + r * lda]}), 8 x 2L tile: C[r][j] (+)= sum_p A[r][p] Bp[p][j], reducing over p in [0, kc). */
     static void kernel8x2Rows(int kc, float[] a, int ai, int lda, float[] b, int bi, int ldb,
                           float[] c, int ci, int ldc, boolean accumulate) {

@@ -161,19 +161,14 @@ public final class VectorGemm implements Gemm {
                 GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, NR, bPack);
                 for (int ic = 0; ic < m; ic += mcMax) {
                     int mc = Math.min(mcMax, m - ic);
-                    int aBase;
-                    if (rowsA) {
-                        macroKernelRows(mc, nc, kc, a, aOff, lda, ic, pc, aPack, bPack, tile, c,
-                                cOff + ic * ldc + jc, ldc, accumulate);
-                        continue;
-                    }
+                    int aBase = 0;
                     if (packed != null) {
                         aBase = pc * mPadded + ic * kc;
-                    } else {
+                    } else if (!rowsA) {
                         GemmPacking.packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, MR, aPack, 0);
-                        aBase = 0;
                     }
-                    macroKernel(mc, nc, kc, aPack, aBase, bPack, tile, c, cOff + ic * ldc + jc, ldc, accumulate);
+                    macroKernel(mc, nc, kc, aPack, aBase, rowsA ? a : null, aOff + ic * lda + pc, lda, bPack, tile,
+                            c, cOff + ic * ldc + jc, ldc, accumulate);
                 }
             }
         }
@@ -189,36 +184,14 @@ public final class VectorGemm implements Gemm {
         return roundUp(ceilDiv(m, ceilDiv(m, MC)), MR);
     }
 
-    /** C[0:mc, 0:nc] (+)= Ap Bp over packed blocks, one MR x NR micro-tile at a time. */
-    private static void macroKernel(int mc, int nc, int kc, float[] aPack, int aBase, float[] bPack, float[] tile,
-                                    float[] c, int cBase, int ldc, boolean accumulate) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int cols = Math.min(NR, nc - jr);
-            boolean narrow = GemmPacking.panelWidth(cols, NR) == LANES;
-            boolean fullCols = cols == (narrow ? LANES : NR);
-            int bi = (jr / NR) * kc * NR;
-            for (int ir = 0; ir < mc; ir += MR) {
-                int rows = Math.min(MR, mc - ir);
-                int ai = aBase + (ir / MR) * kc * MR;
-                int ci = cBase + ir * ldc + jr;
-                if (rows == MR && fullCols) {
-                    microKernel(narrow, kc, aPack, ai, bPack, bi, narrow ? LANES : NR, c, ci, ldc, accumulate);
-                } else {
-                    microKernel(narrow, kc, aPack, ai, bPack, bi, narrow ? LANES : NR, tile, 0, NR, false);
-                    mergeTile(tile, rows, cols, c, ci, ldc, accumulate);
-                }
-            }
-        }
-    }
-
     /**
-     * The macro-kernel reading a row-major A in place, for blocks of at most two column panels
-     * (see {@link #sgemm}): rows {@code ic..} of A, columns {@code pc..}, 8 full rows at a time
-     * straight from their rows; a last partial panel is packed.
+     * C[0:mc, 0:nc] (+)= A Bp over a packed block of B, one MR x NR micro-tile at a time. A comes from
+     * packed panels ({@code aPack} from {@code aBase}), or, where {@code rows} is given, straight from
+     * the rows of a row-major A ({@code rows[rowsOff + i * lda + p]}; see {@link #sgemm}), a last
+     * partial panel packed.
      */
-    private static void macroKernelRows(int mc, int nc, int kc, float[] a, int aOff, int lda, int ic, int pc,
-                                        float[] aPack, float[] bPack, float[] tile,
-                                        float[] c, int cBase, int ldc, boolean accumulate) {
+    private static void macroKernel(int mc, int nc, int kc, float[] aPack, int aBase, float[] rows, int rowsOff, int lda,
+                                    float[] bPack, float[] tile, float[] c, int cBase, int ldc, boolean accumulate) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             boolean narrow = GemmPacking.panelWidth(cols, NR) == LANES;
@@ -226,26 +199,31 @@ public final class VectorGemm implements Gemm {
             int bi = (jr / NR) * kc * NR;
             int ldb = narrow ? LANES : NR;
             for (int ir = 0; ir < mc; ir += MR) {
-                int rows = Math.min(MR, mc - ir);
+                int tileRows = Math.min(MR, mc - ir);
                 int ci = cBase + ir * ldc + jr;
-                if (rows == MR) {
-                    int ai = aOff + (ic + ir) * lda + pc;
-                    float[] dst = fullCols ? c : tile;
-                    int di = fullCols ? ci : 0;
-                    int ld = fullCols ? ldc : NR;
-                    boolean acc = fullCols && accumulate;
+                boolean direct = tileRows == MR && fullCols;
+                float[] dst = direct ? c : tile;
+                int di = direct ? ci : 0;
+                int ld = direct ? ldc : NR;
+                boolean acc = direct && accumulate;
+                if (rows != null && tileRows == MR) {
+                    int ai = rowsOff + ir * lda;
                     if (narrow) {
-                        GemmMicroKernels.kernel8x1Rows(kc, a, ai, lda, bPack, bi, ldb, dst, di, ld, acc);
+                        GemmMicroKernels.kernel8x1Rows(kc, rows, ai, lda, bPack, bi, ldb, dst, di, ld, acc);
                     } else {
-                        GemmMicroKernels.kernel8x2Rows(kc, a, ai, lda, bPack, bi, ldb, dst, di, ld, acc);
-                    }
-                    if (!fullCols) {
-                        mergeTile(tile, rows, cols, c, ci, ldc, accumulate);
+                        GemmMicroKernels.kernel8x2Rows(kc, rows, ai, lda, bPack, bi, ldb, dst, di, ld, acc);
                     }
                 } else {
-                    GemmPacking.packA(false, 1f, a, aOff, lda, ic + ir, rows, pc, kc, MR, aPack, 0);
-                    microKernel(narrow, kc, aPack, 0, bPack, bi, ldb, tile, 0, NR, false);
-                    mergeTile(tile, rows, cols, c, ci, ldc, accumulate);
+                    int ai = aBase + (ir / MR) * kc * MR;
+                    if (rows != null) {
+                        // the last, partial row panel: packed (its rows past mc are zero, not read)
+                        GemmPacking.packA(false, 1f, rows, rowsOff + ir * lda, lda, 0, tileRows, 0, kc, MR, aPack, 0);
+                        ai = 0;
+                    }
+                    microKernel(narrow, kc, aPack, ai, bPack, bi, ldb, dst, di, ld, acc);
+                }
+                if (!direct) {
+                    mergeTile(tile, tileRows, cols, c, ci, ldc, accumulate);
                 }
             }
         }
