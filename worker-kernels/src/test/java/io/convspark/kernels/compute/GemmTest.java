@@ -93,6 +93,20 @@ class GemmTest {
     }
 
     @Test
+    void transposedBPanelsInBlocksAndTails() {
+        // op(B) = B^T with whole-vector panels (16, 32, 48 columns) goes through the 16 x 16 register
+        // transposes; reductions that are not a multiple of 16 finish with the scalar moves
+        Random rnd = new Random(13);
+        for (int n : new int[] {16, 32, 48, 64, 96}) {
+            for (int k : new int[] {16, 17, 31, 32, 100, 256, 257}) {
+                Problem.random(rnd, false, true, 24, n, k, rnd.nextInt(3), rnd.nextInt(5), 1f, 0f)
+                        .checkAgainstReference(vector);
+                Problem.random(rnd, true, true, 9, n, k, 1, 3, 1f, 0.5f).checkAgainstReference(vector);
+            }
+        }
+    }
+
+    @Test
     void alphaAndBetaVariants() {
         Random rnd = new Random(4);
         float[][] alphaBeta = {
