@@ -57,7 +57,13 @@ public final class GemmBench {
                 new Case("conv dX   CKK800 x 784 (k=64)", true, false, 800, 784, 64),
                 new Case("dense fwd 64 x 128 (k=3200)", false, false, 64, 128, 3200),
                 new Case("dense dW  3200 x 128 (k=64)", true, false, 3200, 128, 64),
-                new Case("dense dX  64 x 3200 (k=128)", false, true, 64, 3200, 128));
+                new Case("dense dX  64 x 3200 (k=128)", false, true, 64, 3200, 128),
+                new Case("wino fwd  F32 x T256 (C32)", false, false, 32, 256, 32),
+                new Case("wino fwd  F128 x T144 (C64)", false, false, 128, 144, 64),
+                new Case("wino dU   F32 x C32 (T256)", false, true, 32, 32, 256),
+                new Case("wino dU   F64 x C32 (T256)", false, true, 64, 32, 256),
+                new Case("wino dU   F128 x C64 (T144)", false, true, 128, 64, 144),
+                new Case("wino dV   C64 x T144 (F128)", true, false, 64, 144, 128));
 
         // Compile every code path (all transposes, edge tiles) before the first measurement.
         for (Gemm g : gemms) {
