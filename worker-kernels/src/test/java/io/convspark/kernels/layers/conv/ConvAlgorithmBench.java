@@ -1,6 +1,5 @@
 package io.convspark.kernels.layers.conv;
 
-import static io.convspark.kernels.layers.conv.ConvTesting.gaussian;
 import io.convspark.kernels.compute.Gemms;
 import io.convspark.kernels.compute.KernelExecutor;
 import io.convspark.kernels.layers.ConvGeometry;
@@ -40,14 +39,7 @@ public final class ConvAlgorithmBench {
                     (Boolean) s[5] ? Padding.SAME : Padding.VALID);
             Convolution[] convs = {new GemmConvolution(g, c, f, 1), new GemmConvolution(g, c, f),
                     new WinogradConvolution(g, c, f)};
-            float[] x = gaussian(rnd, batch * c * h * h);
-            float[] w = gaussian(rnd, f * c * 9);
-            float[] b = gaussian(rnd, f);
-            float[] y = new float[batch * f * g.outPlane()];
-            float[] dy = gaussian(rnd, y.length);
-            float[] dw = new float[w.length];
-            float[] db = new float[f];
-            float[] dx = new float[x.length];
+            ConvTesting.Pass pass = ConvTesting.Pass.random(rnd, batch, c, f, g);
             double[][] best = new double[convs.length][2];
             for (double[] row : best) {
                 java.util.Arrays.fill(row, Double.MAX_VALUE);
@@ -56,9 +48,9 @@ public final class ConvAlgorithmBench {
                 for (int v = 0; v < convs.length; v++) {
                     for (int i = 0; i < 5; i++) {
                         long t0 = System.nanoTime();
-                        convs[v].forward(x, batch, w, 0, b, 0, y, ctx);
+                        pass.forward(convs[v], ctx);
                         long t1 = System.nanoTime();
-                        convs[v].backward(x, batch, dy, w, 0, dw, 0, db, 0, dx, ctx);
+                        pass.backward(convs[v], ctx);
                         long t2 = System.nanoTime();
                         best[v][0] = Math.min(best[v][0], (t1 - t0) / 1e6);
                         best[v][1] = Math.min(best[v][1], (t2 - t1) / 1e6);

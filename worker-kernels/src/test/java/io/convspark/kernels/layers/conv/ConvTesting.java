@@ -27,6 +27,26 @@ final class ConvTesting {
         return a;
     }
 
+    /** Random operands and output buffers of one forward + backward pass over a batch (benchmarks). */
+    record Pass(int batch, float[] x, float[] w, float[] b, float[] y, float[] dy, float[] dw, float[] db, float[] dx) {
+        static Pass random(Random rnd, int batch, int channels, int filters, io.convspark.kernels.layers.ConvGeometry g) {
+            float[] x = gaussian(rnd, batch * channels * g.inPlane());
+            float[] w = gaussian(rnd, filters * channels * g.kernelH() * g.kernelW());
+            float[] b = gaussian(rnd, filters);
+            float[] y = new float[batch * filters * g.outPlane()];
+            return new Pass(batch, x, w, b, y, gaussian(rnd, y.length), new float[w.length], new float[filters],
+                    new float[x.length]);
+        }
+
+        void forward(Convolution conv, io.convspark.kernels.layers.StepContext ctx) {
+            conv.forward(x, batch, w, 0, b, 0, y, ctx);
+        }
+
+        void backward(Convolution conv, io.convspark.kernels.layers.StepContext ctx) {
+            conv.backward(x, batch, dy, w, 0, dw, 0, db, 0, dx, ctx);
+        }
+    }
+
     static double[] widen(float[] a) {
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) {

@@ -1,6 +1,5 @@
 package io.convspark.kernels.layers.conv;
 
-import static io.convspark.kernels.layers.conv.ConvTesting.gaussian;
 
 import io.convspark.kernels.compute.Gemms;
 import io.convspark.kernels.compute.KernelExecutor;
@@ -36,22 +35,15 @@ public final class WinogradLayerBench {
             StepContext ctx = new StepContext(ex, Gemms.get());
             Convolution conv = new WinogradConvolution(g, c, f);
             Random rnd = new Random(1);
-            float[] x = gaussian(rnd, batch * c * h * h);
-            float[] w = gaussian(rnd, f * c * 9);
-            float[] b = gaussian(rnd, f);
-            float[] y = new float[batch * f * g.outPlane()];
-            float[] dy = gaussian(rnd, y.length);
-            float[] dw = new float[w.length];
-            float[] db = new float[f];
-            float[] dx = new float[x.length];
+            ConvTesting.Pass pass = ConvTesting.Pass.random(rnd, batch, c, f, g);
             long end = System.nanoTime() + (long) (seconds * 1e9);
             double forward = Double.MAX_VALUE;
             double backward = Double.MAX_VALUE;
             while (System.nanoTime() < end) {
                 long t0 = System.nanoTime();
-                conv.forward(x, batch, w, 0, b, 0, y, ctx);
+                pass.forward(conv, ctx);
                 long t1 = System.nanoTime();
-                conv.backward(x, batch, dy, w, 0, dw, 0, db, 0, dx, ctx);
+                pass.backward(conv, ctx);
                 long t2 = System.nanoTime();
                 forward = Math.min(forward, (t1 - t0) / 1e6);
                 backward = Math.min(backward, (t2 - t1) / 1e6);
