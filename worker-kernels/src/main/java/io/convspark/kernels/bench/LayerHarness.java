@@ -119,15 +119,15 @@ public final class LayerHarness {
     }
 
     /**
-     * The layer type, with "/winograd" for Conv2D layers computed by Winograd (their GFLOP/s are then
-     * effective: direct-convolution FLOPs / time), "/short-k" for those computed by the short-reduction
+     * The layer type, with "/winograd2" or "/winograd4" for Conv2D layers computed by Winograd F(2x2, 3x3)
+     * or F(4x4, 3x3) (their GFLOP/s are then effective: direct-convolution FLOPs / time), "/short-k" for those computed by the short-reduction
      * kernel ("/short-k+pool" when it also does the max pooling after it), "+activation" for a
      * BatchNormalization that applies the activation layer after it, and "(fused)" for a layer whose
      * work the layer before does (it then costs nothing).
      */
     private static String typeAndAlgorithm(Layer layer) {
         if (layer instanceof Conv2D conv && conv.algorithm().startsWith("winograd")) {
-            return layer.type() + "/winograd";
+            return layer.type() + "/winograd" + (conv.algorithm().startsWith("winograd-4x4") ? "4" : "2");
         }
         if (layer instanceof Conv2D conv && conv.algorithm().equals("im2col-short-k")) {
             return layer.type() + "/short-k";

@@ -30,6 +30,9 @@ class ConvConsistencyTest {
             // 16+ channels in and out: Winograd F(2x2, 3x3) under the default algorithm choice
             new Case("conv3x3 winograd", () -> new Conv2D("c", Conv2D.options(16, 3, 3).padding("same")
                     .activation("elu")), Shape.image(16, 9, 10)),
+            // a 16x16 plane has 16 tiles of 4x4: Winograd F(4x4, 3x3) with vectors of up to 16 lanes
+            new Case("conv3x3 winograd 4x4", () -> new Conv2D("c", Conv2D.options(16, 3, 3).padding("same")
+                    .activation("relu")), Shape.image(16, 16, 16)),
             new Case("conv strided dilated", () -> new Conv2D("c", Conv2D.options(6, 3, 3).strides(2)
                     .dilationRate(2).padding(Padding.explicit(1, 2, 0, 1))), Shape.image(3, 13, 14)),
             new Case("conv 1x1", () -> new Conv2D("c", Conv2D.options(7, 1, 1).activation("tanh")),
@@ -126,8 +129,10 @@ class ConvConsistencyTest {
                     // Forward and input gradients are computed per sample: identical bits.
                     assertArrayEquals(serial.get(0), parallel.get(0), c.name() + " output");
                     assertArrayEquals(serial.get(1), parallel.get(1), c.name() + " input gradient");
-                    // Parameter gradients sum over samples in per-slot groups: equal within float rounding.
-                    assertRelative(serial, parallel, 1e-5, c.name() + " parallelism " + ex.parallelism());
+                    // Parameter gradients sum over samples in per-slot groups: equal within float rounding
+                    // (F(4x4, 3x3) rounds more: its kernel gradient transform has coefficients up to 8).
+                    assertRelative(serial, parallel, c.name().contains("4x4") ? 5e-5 : 1e-5,
+                            c.name() + " parallelism " + ex.parallelism());
                 }
             }
         }

@@ -10,16 +10,20 @@ import io.convspark.kernels.layers.StepContext;
 import java.util.Arrays;
 
 /**
- * A 3x3, stride-1, undilated convolution by Winograd's F(2x2, 3x3) (see {@link WinogradTransforms}):
- * the output plane is cut into 2x2 tiles, each computed from a 4x4 input tile with 16 multiplies per
- * (filter, channel) pair instead of 36, so the GEMM work is 2.25 times smaller than im2col's.
- * For a group of samples with {@code T} tiles in all, and ξ = 0..15 the position in a 4x4
- * transformed tile:
+ * A 3x3, stride-1, undilated convolution by Winograd's minimal filtering F(m x m, 3x3): the output
+ * plane is cut into m x m tiles, each computed from an (m + 2) x (m + 2) input tile with (m + 2)²
+ * multiplies per (filter, channel) pair instead of 9m². F(2x2, 3x3) ({@link WinogradTransforms})
+ * does 2.25 times less GEMM work than im2col, F(4x4, 3x3) ({@link Winograd4Transforms}) 4 times
+ * less, with transformed tiles of 2.25 floats per output instead of 4. F(4x4) is taken where a plane
+ * has at least a vector's lanes of 4x4 tiles (its transforms are vectorized over tiles,
+ * {@link Winograd4Planes}), else F(2x2) ({@link WinogradPlanes}, or tile by tile); see
+ * {@link #outputTile(ConvGeometry)}. For a group of samples with {@code T} tiles in all, and
+ * ξ = 0 .. (m + 2)² - 1 the position in a transformed tile:
  * <pre>
  *   U[ξ]  [F, C]   = (G g_fc Gᵀ)[ξ]              the kernel, transformed once per pass
  *   V[ξ]  [C, T]   = (Bᵀ d_ct B)[ξ]              every input tile of every channel
- *   M[ξ]  [F, T]   = U[ξ] x V[ξ]                 16 GEMMs, each reducing over the channels C
- *   y_ft           = Aᵀ M_ft A + b_f             2x2 outputs per tile (clipped at the plane's edge)
+ *   M[ξ]  [F, T]   = U[ξ] x V[ξ]                 one GEMM per ξ, each reducing over the channels C
+ *   y_ft           = Aᵀ M_ft A + b_f             m x m outputs per tile (clipped at the plane's edge)
  * </pre>
  * Backward, for the output gradient dy (zero outside the plane):
  * <pre>
@@ -27,7 +31,7 @@ import java.util.Arrays;
  *   dU[ξ] [F, C]   = sum over groups of dM[ξ] x V[ξ]ᵀ      (reduces over tiles T)
  *   dW_fc          = Gᵀ dU_fc G
  *   dV[ξ] [C, T]   = U[ξ]ᵀ x dM[ξ]                         (reduces over filters F)
- *   dx             = sum over tiles of B dV_ct Bᵀ          (4x4 tiles overlap by two rows and columns)
+ *   dx             = sum over tiles of B dV_ct Bᵀ          (input tiles overlap by two rows and columns)
  * </pre>
  * Input tiles outside the padded plane read zeros, and their gradients are dropped, so any padding
  * works. Groups of whole samples run in parallel, each slot with its own workspaces; the kernel
@@ -37,13 +41,16 @@ public final class WinogradConvolution implements Convolution {
     /** Tiles a group's GEMMs aim at, if set: {@code -Dconvspark.winograd.tiles=N}; else see {@link #GROUP_FLOATS}. */
     static final int TARGET_TILES = Integer.getInteger("convspark.winograd.tiles", 0);
     /**
-     * Floats a group's transformed tiles (V and M, 16 (C + F) per tile) aim at: 128 Ki (512 KiB), so a
+     * Floats a group's transformed tiles (V and M, (m + 2)² (C + F) per tile) aim at: 128 Ki (512 KiB), so a
      * group's tiles stay in a 1 MiB L2 while its 16 GEMMs read V and write M.
      */
     static final int GROUP_FLOATS = Integer.getInteger("convspark.winograd.groupFloats", 128 * 1024);
     /** Most floats in one slot's transformed tiles (V and M), 32 MiB, unless one sample alone needs more. */
     private static final long MAX_SLOT_FLOATS = 8L << 20;
-    private static final int XI = WinogradTransforms.TILE;
+    /** (filter, channel) pairs whose kernels are transformed together. */
+    private static final int KERNEL_BLOCK = 64;
+    /** {@code -Dconvspark.winograd.tile=auto|2}: F(4x4, 3x3) where planes are large enough (auto), or F(2x2, 3x3) always. */
+    static final String TILE_PROPERTY = "convspark.winograd.tile";
 
     private final ConvGeometry g;
     private final int channels;
@@ -51,35 +58,66 @@ public final class WinogradConvolution implements Convolution {
     private final int tileRows;
     private final int tileCols;
     private final int tiles;
-    private final float[] u;              // [16][F][C] transformed kernel
-    private final float[] du;             // [16][F][C] transformed kernel gradient, reduced over slots
-    private final PackedA[] uPacked = new PackedA[XI];   // U[ξ] prepared for the forward's products
-    private final PackedA[] utPacked = new PackedA[XI];  // U[ξ]ᵀ prepared for the input gradient's
+    private final WinogradTiling tiling;  // the scheme's transforms over whole planes
+    private final int xi;                 // positions in a transformed tile: 16 or 36
+    private final float[] u;              // [ξ][F][C] transformed kernel
+    private final float[] du;             // [ξ][F][C] transformed kernel gradient, reduced over slots
+    private final PackedA[] uPacked;      // U[ξ] prepared for the forward's products
+    private final PackedA[] utPacked;     // U[ξ]ᵀ prepared for the input gradient's
     private final SlotPartials duPartial = new SlotPartials();
     private final SlotPartials dbPartial = new SlotPartials();
-    private final WinogradPlanes planes;  // whole planes with the Vector API, or null: tile by tile
-    private float[][] v;                  // per slot: [16][C][T] transformed input tiles, then dV
-    private float[][] m;                  // per slot: [16][F][T] products, then dM
-    private float[][] scratch;            // per slot: one 4x4 tile, or the planes' workspace
+    private float[][] v;                  // per slot: [ξ][C][T] transformed input tiles, then dV
+    private float[][] m;                  // per slot: [ξ][F][T] products, then dM
+    private float[][] scratch;            // per slot: the tiling's workspace
+    private float[][] kernelScratch;      // per slot: a block of transformed kernels, [ξ][KERNEL_BLOCK]
 
+    /** The convolution by the scheme {@link #outputTile(ConvGeometry)} picks for {@code geometry}. */
     public WinogradConvolution(ConvGeometry geometry, int channels, int filters) {
+        this(geometry, channels, filters, supports(geometry) ? outputTile(geometry) : 2);
+    }
+
+    /** The convolution by F(2x2, 3x3) ({@code outputTile} 2) or F(4x4, 3x3) (4, planes of at least a vector of tiles). */
+    WinogradConvolution(ConvGeometry geometry, int channels, int filters, int outputTile) {
         if (!supports(geometry)) {
             throw new IllegalArgumentException("Winograd F(2x2, 3x3) needs a 3x3 window with stride 1 and dilation 1, got "
                     + geometry);
         }
+        if (outputTile != 2 && outputTile != 4) {
+            throw new IllegalArgumentException("Winograd output tiles are 2 or 4 wide, got " + outputTile);
+        }
         this.g = geometry;
         this.channels = channels;
         this.filters = filters;
-        this.tileRows = (geometry.outH() + 1) / 2;
-        this.tileCols = (geometry.outW() + 1) / 2;
+        this.tileRows = (geometry.outH() + outputTile - 1) / outputTile;
+        this.tileCols = (geometry.outW() + outputTile - 1) / outputTile;
         this.tiles = tileRows * tileCols;
         if (!fits(geometry, channels, filters)) {
             throw new IllegalArgumentException("convolution too large for Winograd workspaces (one sample's "
                     + "transformed tiles must fit an array): " + channels + " -> " + filters + " channels on " + geometry);
         }
-        this.planes = WinogradPlanes.suits(tiles) ? new WinogradPlanes(geometry) : null;
-        this.u = new float[XI * filters * channels];
-        this.du = new float[XI * filters * channels];
+        this.tiling = outputTile == 4 ? new Winograd4Planes(geometry)
+                : WinogradPlanes.suits(tiles) ? new WinogradPlanes(geometry) : new WinogradTileByTile(geometry);
+        this.xi = tiling.positions();
+        this.u = new float[xi * filters * channels];
+        this.du = new float[xi * filters * channels];
+        this.uPacked = new PackedA[xi];
+        this.utPacked = new PackedA[xi];
+    }
+
+    /**
+     * The output tile width for {@code g}: 4 where a plane has at least a vector's lanes of 4x4 tiles
+     * (cifar's 32x32 and 16x16 planes with 16 lanes), else 2; always 2 with
+     * {@code -Dconvspark.winograd.tile=2}. F(4x4, 3x3) does 1.78 times less GEMM work than F(2x2, 3x3).
+     */
+    public static int outputTile(ConvGeometry g) {
+        String setting = System.getProperty(TILE_PROPERTY, "auto").trim();
+        if (setting.equals("2")) {
+            return 2;
+        }
+        if (!setting.equalsIgnoreCase("auto")) {
+            throw new IllegalArgumentException(TILE_PROPERTY + ": expected auto or 2, got '" + setting + "'");
+        }
+        return Winograd4Planes.suits(Winograd4Planes.tiles(g)) ? 4 : 2;
     }
 
     /**
@@ -87,10 +125,12 @@ public final class WinogradConvolution implements Convolution {
      * channel or filter) fit Java arrays; larger convolutions must use im2col + GEMM.
      */
     public static boolean fits(ConvGeometry g, int channels, int filters) {
+        // F(2x2, 3x3) bounds both schemes: 4 floats per output against F(4x4)'s 2.25, and 36 per kernel
+        int xi = Winograd4Transforms.TILE;
         long tiles = (long) ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
         long limit = Integer.MAX_VALUE - 8;
-        return (long) XI * filters * channels <= limit
-                && XI * (Math.max(channels, filters) * tiles + 1024 + 64) <= limit;
+        return (long) xi * filters * channels <= limit
+                && WinogradTransforms.TILE * (Math.max(channels, filters) * tiles + 1024 + 64) <= limit;
     }
 
     /** True for the windows F(2x2, 3x3) computes: 3x3, stride 1, dilation 1 (any padding). */
@@ -106,7 +146,8 @@ public final class WinogradConvolution implements Convolution {
 
     @Override
     public String algorithm() {
-        return "winograd-2x2-3x3";
+        int mm = tiling.outputTile();
+        return "winograd-" + mm + "x" + mm + "-3x3";
     }
 
     /**
@@ -115,10 +156,10 @@ public final class WinogradConvolution implements Convolution {
      * the workspace bound.
      */
     int groupSize(int batch, int slots) {
-        long perSample = (long) XI * (channels + filters) * tiles;
+        long perSample = (long) xi * (channels + filters) * tiles;
         int fits = (int) Math.max(1, MAX_SLOT_FLOATS / perSample);
         int perSlot = (batch + slots - 1) / slots;
-        int target = TARGET_TILES > 0 ? TARGET_TILES : Math.max(1, GROUP_FLOATS / (XI * (channels + filters)));
+        int target = TARGET_TILES > 0 ? TARGET_TILES : Math.max(1, GROUP_FLOATS / (xi * (channels + filters)));
         int groupsPerSlot = Math.max(1, (int) Math.round((double) perSlot * tiles / target));
         int gs = Math.max(1, Math.min((perSlot + groupsPerSlot - 1) / groupsPerSlot, fits));
         // Up to twice as many samples where that fills the GEMMs' last column panel better: mnist's
@@ -162,18 +203,14 @@ public final class WinogradConvolution implements Convolution {
                 int mStride = planeStride(filters, cols);
                 transformInputs(x, n0, size, xSize, vs, cols, vStride, tile);
                 // M[ξ][F, T] = U[ξ][F, C] x V[ξ][C, T]
-                for (int xi = 0; xi < XI; xi++) {
-                    gemm.sgemm(uPacked[xi], false, cols, vs, xi * vStride, cols, 0f, ms, xi * mStride, cols);
+                for (int p = 0; p < xi; p++) {
+                    gemm.sgemm(uPacked[p], false, cols, vs, p * vStride, cols, 0f, ms, p * mStride, cols);
                 }
                 for (int j = 0; j < size; j++) {
                     for (int f = 0; f < filters; f++) {
                         float bias = b == null ? 0f : b[bOff + f];
                         int yOff = (n0 + j) * ySize + f * g.outPlane();
-                        if (planes != null) {
-                            planes.output(ms, f * cols + j * tiles, mStride, y, yOff, bias, tile);
-                        } else {
-                            outputTiles(ms, f * cols + j * tiles, mStride, y, yOff, bias, tile);
-                        }
+                        tiling.output(ms, f * cols + j * tiles, mStride, y, yOff, bias, tile);
                         if (act != null) {
                             act.apply(y, yOff, yOff + g.outPlane()); // the plane just written, still in L1
                         }
@@ -225,37 +262,26 @@ public final class WinogradConvolution implements Convolution {
                 transformInputs(x, n0, size, xSize, vs, cols, vStride, tile);
                 for (int j = 0; j < size; j++) {
                     for (int f = 0; f < filters; f++) {
-                        if (planes != null) {
-                            planes.outputGradient(dy, (n0 + j) * ySize + f * p, ms, f * cols + j * tiles, mStride, tile);
-                        } else {
-                            outputGradientTiles(dy, (n0 + j) * ySize + f * p, ms, f * cols + j * tiles, mStride);
-                        }
+                        tiling.outputGradient(dy, (n0 + j) * ySize + f * p, ms, f * cols + j * tiles, mStride, tile);
                     }
                 }
                 float beta = grp == from ? 0f : 1f;
-                for (int xi = 0; xi < XI; xi++) {
+                for (int q = 0; q < xi; q++) {
                     // dU[ξ][F, C] (+)= dM[ξ][F, T] x V[ξ][C, T]ᵀ   (reduces over the group's tiles)
-                    gemm.sgemm(false, true, filters, channels, cols, 1f, ms, xi * mStride, cols,
-                            vs, xi * vStride, cols, beta, duS, xi * filters * channels, channels);
+                    gemm.sgemm(false, true, filters, channels, cols, 1f, ms, q * mStride, cols,
+                            vs, q * vStride, cols, beta, duS, q * filters * channels, channels);
                 }
                 if (dx == null) {
                     continue;
                 }
-                for (int xi = 0; xi < XI; xi++) {
+                for (int q = 0; q < xi; q++) {
                     // dV[ξ][C, T] = U[ξ][F, C]ᵀ x dM[ξ][F, T]   (reduces over filters), over V
-                    gemm.sgemm(utPacked[xi], false, cols, ms, xi * mStride, cols, 0f, vs, xi * vStride, cols);
-                }
-                if (planes == null) {
-                    Arrays.fill(dx, n0 * xSize, (n0 + size) * xSize, 0f);
+                    gemm.sgemm(utPacked[q], false, cols, ms, q * mStride, cols, 0f, vs, q * vStride, cols);
                 }
                 for (int j = 0; j < size; j++) {
                     for (int c = 0; c < channels; c++) {
                         int dxOff = (n0 + j) * xSize + c * g.inPlane();
-                        if (planes != null) {
-                            planes.inputGradient(vs, c * cols + j * tiles, vStride, dx, dxOff, tile);
-                        } else {
-                            inputGradientTiles(vs, c * cols + j * tiles, vStride, dx, dxOff, tile);
-                        }
+                        tiling.inputGradient(vs, c * cols + j * tiles, vStride, dx, dxOff, tile);
                     }
                 }
             }
@@ -263,11 +289,19 @@ public final class WinogradConvolution implements Convolution {
             dbPartial.markUsed(slot);
         });
         duPartial.reduceInto(du, 0, ex);
-        // dW[f, c] = Gᵀ dU[., f, c] G
+        // dW[f, c] = Gᵀ dU[., f, c] G, a block of (f, c) pairs at a time (see transformKernel)
         int fc = filters * channels;
-        ex.parallelFor(fc, 256, (s, from, to) -> {
-            for (int i = from; i < to; i++) {
-                WinogradTransforms.kernelGradient(du, i, fc, dw, dwOff + 9 * i);
+        ex.parallelFor((fc + KERNEL_BLOCK - 1) / KERNEL_BLOCK, 1, (slot, from, to) -> {
+            float[] t = kernelScratch[slot];
+            for (int blk = from; blk < to; blk++) {
+                int i0 = blk * KERNEL_BLOCK;
+                int n = Math.min(KERNEL_BLOCK, fc - i0);
+                for (int q = 0; q < xi; q++) {
+                    System.arraycopy(du, q * fc + i0, t, q * KERNEL_BLOCK, n);
+                }
+                for (int j = 0; j < n; j++) {
+                    tiling.kernelGradient(t, j, KERNEL_BLOCK, dw, dwOff + 9 * (i0 + j));
+                }
             }
         });
         if (db != null) {
@@ -277,10 +311,21 @@ public final class WinogradConvolution implements Convolution {
 
     /** U[ξ][f, c] = (G W[f, c] Gᵀ)[ξ] for every filter and channel. */
     private void transformKernel(float[] w, int wOff, KernelExecutor ex) {
+        // A block of pairs at a time into a small scratch, then copied out plane by plane: transforming
+        // straight into U wrote 16 or 36 places F * C floats apart, which share one set of the L1 cache
+        // when F * C is a multiple of 1024 (64 -> 64 channels: a quarter of a 16x16 layer's time).
         int fc = filters * channels;
-        ex.parallelFor(fc, 256, (s, from, to) -> {
-            for (int i = from; i < to; i++) {
-                WinogradTransforms.kernel(w, wOff + 9 * i, u, i, fc);
+        ex.parallelFor((fc + KERNEL_BLOCK - 1) / KERNEL_BLOCK, 1, (slot, from, to) -> {
+            float[] t = kernelScratch[slot];
+            for (int blk = from; blk < to; blk++) {
+                int i0 = blk * KERNEL_BLOCK;
+                int n = Math.min(KERNEL_BLOCK, fc - i0);
+                for (int j = 0; j < n; j++) {
+                    tiling.kernel(w, wOff + 9 * (i0 + j), t, j, KERNEL_BLOCK);
+                }
+                for (int q = 0; q < xi; q++) {
+                    System.arraycopy(t, q * KERNEL_BLOCK, u, q * fc + i0, n);
+                }
             }
         });
     }
@@ -292,11 +337,11 @@ public final class WinogradConvolution implements Convolution {
      */
     private void packKernel(Gemm gemm, boolean transposed, PackedA[] into, KernelExecutor ex) {
         int fc = filters * channels;
-        ex.parallelFor(XI, 1, (s, from, to) -> {
-            for (int xi = from; xi < to; xi++) {
-                into[xi] = transposed
-                        ? gemm.pack(true, channels, filters, u, xi * fc, channels, into[xi])
-                        : gemm.pack(false, filters, channels, u, xi * fc, channels, into[xi]);
+        ex.parallelFor(xi, 1, (s, from, to) -> {
+            for (int p = from; p < to; p++) {
+                into[p] = transposed
+                        ? gemm.pack(true, channels, filters, u, p * fc, channels, into[p])
+                        : gemm.pack(false, filters, channels, u, p * fc, channels, into[p]);
             }
         });
     }
@@ -307,123 +352,7 @@ public final class WinogradConvolution implements Convolution {
         for (int j = 0; j < size; j++) {
             for (int c = 0; c < channels; c++) {
                 int xOff = (n0 + j) * xSize + c * g.inPlane();
-                if (planes != null) {
-                    planes.input(x, xOff, vs, c * cols + j * tiles, vStride, tile);
-                } else {
-                    inputTiles(x, xOff, vs, c * cols + j * tiles, vStride, tile);
-                }
-            }
-        }
-    }
-
-    /** The transformed 4x4 input tiles of one plane, tile t at {@code v[vOff + t]}, ξ planes {@code vStride} apart. */
-    private void inputTiles(float[] x, int planeOff, float[] v, int vOff, int vStride, float[] tile) {
-        int h = g.inH();
-        int w = g.inW();
-        for (int ty = 0; ty < tileRows; ty++) {
-            int ih0 = 2 * ty - g.padTop();
-            boolean rowsInside = ih0 >= 0 && ih0 + 3 < h;
-            for (int tx = 0; tx < tileCols; tx++) {
-                int iw0 = 2 * tx - g.padLeft();
-                if (rowsInside && iw0 >= 0 && iw0 + 3 < w) {
-                    int base = planeOff + ih0 * w + iw0;
-                    for (int i = 0; i < 4; i++) {
-                        System.arraycopy(x, base + i * w, tile, 4 * i, 4);
-                    }
-                } else {
-                    // an edge tile: positions outside the plane are padding zeros
-                    for (int i = 0; i < 4; i++) {
-                        int ih = ih0 + i;
-                        for (int jj = 0; jj < 4; jj++) {
-                            int iw = iw0 + jj;
-                            tile[4 * i + jj] = ih >= 0 && ih < h && iw >= 0 && iw < w ? x[planeOff + ih * w + iw] : 0f;
-                        }
-                    }
-                }
-                WinogradTransforms.input(tile, 0, v, vOff + ty * tileCols + tx, vStride);
-            }
-        }
-    }
-
-    /** y = Aᵀ M A + bias for one output plane; outputs past the plane's edge are dropped. */
-    private void outputTiles(float[] m, int mOff, int mStride, float[] y, int yOff, float bias, float[] out) {
-        int oh = g.outH();
-        int ow = g.outW();
-        for (int ty = 0; ty < tileRows; ty++) {
-            int r = 2 * ty;
-            boolean secondRow = r + 1 < oh;
-            for (int tx = 0; tx < tileCols; tx++) {
-                int col = 2 * tx;
-                WinogradTransforms.output(m, mOff + ty * tileCols + tx, mStride, out);
-                int o = yOff + r * ow + col;
-                y[o] = out[0] + bias;
-                boolean secondCol = col + 1 < ow;
-                if (secondCol) {
-                    y[o + 1] = out[1] + bias;
-                }
-                if (secondRow) {
-                    y[o + ow] = out[2] + bias;
-                    if (secondCol) {
-                        y[o + ow + 1] = out[3] + bias;
-                    }
-                }
-            }
-        }
-    }
-
-    /** dM = A dy Aᵀ for every tile of one output-gradient plane (zero past the plane's edge). */
-    private void outputGradientTiles(float[] dy, int dyOff, float[] m, int mOff, int mStride) {
-        int oh = g.outH();
-        int ow = g.outW();
-        for (int ty = 0; ty < tileRows; ty++) {
-            int r = 2 * ty;
-            boolean secondRow = r + 1 < oh;
-            for (int tx = 0; tx < tileCols; tx++) {
-                int col = 2 * tx;
-                boolean secondCol = col + 1 < ow;
-                int o = dyOff + r * ow + col;
-                float d00 = dy[o];
-                float d01 = secondCol ? dy[o + 1] : 0f;
-                float d10 = secondRow ? dy[o + ow] : 0f;
-                float d11 = secondRow && secondCol ? dy[o + ow + 1] : 0f;
-                WinogradTransforms.outputGradient(d00, d01, d10, d11, m, mOff + ty * tileCols + tx, mStride);
-            }
-        }
-    }
-
-    /** dx += B dV Bᵀ for every tile of one input plane; positions outside the plane (padding) are dropped. */
-    private void inputGradientTiles(float[] v, int vOff, int vStride, float[] dx, int planeOff, float[] tile) {
-        int h = g.inH();
-        int w = g.inW();
-        for (int ty = 0; ty < tileRows; ty++) {
-            int ih0 = 2 * ty - g.padTop();
-            boolean rowsInside = ih0 >= 0 && ih0 + 3 < h;
-            for (int tx = 0; tx < tileCols; tx++) {
-                int iw0 = 2 * tx - g.padLeft();
-                WinogradTransforms.inputGradient(v, vOff + ty * tileCols + tx, vStride, tile, 0);
-                if (rowsInside && iw0 >= 0 && iw0 + 3 < w) {
-                    int base = planeOff + ih0 * w + iw0;
-                    for (int i = 0; i < 4; i++) {
-                        int o = base + i * w;
-                        dx[o] += tile[4 * i];
-                        dx[o + 1] += tile[4 * i + 1];
-                        dx[o + 2] += tile[4 * i + 2];
-                        dx[o + 3] += tile[4 * i + 3];
-                    }
-                } else {
-                    for (int i = 0; i < 4; i++) {
-                        int ih = ih0 + i;
-                        if (ih < 0 || ih >= h) {
-                            continue;
-                        }
-                        for (int jj = 0; jj < 4; jj++) {
-                            int iw = iw0 + jj;
-                            if (iw >= 0 && iw < w) {
-                                dx[planeOff + ih * w + iw] += tile[4 * i + jj];
-                            }
-                        }
-                    }
-                }
+                tiling.input(x, xOff, vs, c * cols + j * tiles, vStride, tile);
             }
         }
     }
@@ -438,12 +367,13 @@ public final class WinogradConvolution implements Convolution {
     }
 
     private void ensureWorkspaces(int slots, int gs) {
-        int vSize = XI * planeStride(channels, tiles * gs);
-        int mSize = XI * planeStride(filters, tiles * gs);
+        int vSize = xi * planeStride(channels, tiles * gs);
+        int mSize = xi * planeStride(filters, tiles * gs);
         if (v == null || v.length != slots || v[0].length < vSize || m[0].length < mSize) {
             v = new float[slots][vSize];
             m = new float[slots][mSize];
-            scratch = new float[slots][planes == null ? XI : planes.workspaceSize()];
+            scratch = new float[slots][tiling.workspaceSize()];
+            kernelScratch = new float[slots][xi * KERNEL_BLOCK];
         }
     }
 }

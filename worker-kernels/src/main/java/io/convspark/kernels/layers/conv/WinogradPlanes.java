@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The split arrays' padding positions are never written and stay zero; every buffer lives in a
  * caller's workspace of {@link #workspaceSize()} floats reserved for one geometry.
  */
-final class WinogradPlanes {
+final class WinogradPlanes implements WinogradTiling {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final float[] ALL_LANES = ones(L);
@@ -69,9 +69,29 @@ final class WinogradPlanes {
         return tiles >= L;
     }
 
-    /** Floats of workspace one slot needs. */
-    int workspaceSize() {
+    @Override
+    public int outputTile() {
+        return 2;
+    }
+
+    @Override
+    public int positions() {
+        return WinogradTransforms.TILE;
+    }
+
+    @Override
+    public int workspaceSize() {
         return 16 * split + 8 * tiles + 16 * L;
+    }
+
+    @Override
+    public void kernel(float[] w, int wOff, float[] u, int uOff, int uStride) {
+        WinogradTransforms.kernel(w, wOff, u, uOff, uStride);
+    }
+
+    @Override
+    public void kernelGradient(float[] u, int uOff, int uStride, float[] dg, int dgOff) {
+        WinogradTransforms.kernelGradient(u, uOff, uStride, dg, dgOff);
     }
 
     /** Start of the vector that covers tiles from {@code u}: the last one ends exactly at T. */
@@ -85,8 +105,8 @@ final class WinogradPlanes {
 
     // ------------------------------------------------------------------ forward
 
-    /** {@code V[ξ][vOff + u] = (Bᵀ d_u B)[ξ]} for every tile of the input plane at {@code x[xOff]}. */
-    void input(float[] x, int xOff, float[] v, int vOff, int vStride, float[] ws) {
+    @Override
+    public void input(float[] x, int xOff, float[] v, int vOff, int vStride, float[] ws) {
         splitInput(x, xOff, ws);
         for (int u = 0; u < tiles; u += L) {
             int c = chunkStart(u);
@@ -192,8 +212,8 @@ final class WinogradPlanes {
         }
     }
 
-    /** {@code y = Aᵀ M_u A + bias} for every tile into the output plane at {@code y[yOff]} (clipped at its edge). */
-    void output(float[] m, int mOff, int mStride, float[] y, int yOff, float bias, float[] ws) {
+    @Override
+    public void output(float[] m, int mOff, int mStride, float[] y, int yOff, float bias, float[] ws) {
         for (int u = 0; u < tiles; u += L) {
             int c = chunkStart(u);
             // one method per chunk, with no vector arguments: C2 boxes vectors in a method past its inlining budget
@@ -253,8 +273,8 @@ final class WinogradPlanes {
 
     // ------------------------------------------------------------------ backward
 
-    /** {@code dM[ξ][mOff + u] = (A dy_u Aᵀ)[ξ]} for every tile of the output-gradient plane at {@code dy[dyOff]}. */
-    void outputGradient(float[] dy, int dyOff, float[] m, int mOff, int mStride, float[] ws) {
+    @Override
+    public void outputGradient(float[] dy, int dyOff, float[] m, int mOff, int mStride, float[] ws) {
         // gather: block element (i, j) of tile u, to array 2i + j; tiles' positions past the edge stay 0
         int oh = g.outH();
         int ow = g.outW();
@@ -309,11 +329,8 @@ final class WinogradPlanes {
         q13.neg().intoArray(m, o + 15 * mStride);
     }
 
-    /**
-     * The input-gradient plane at {@code dx[dxOff]} (overwritten) = the sum over tiles of
-     * {@code B dV_u Bᵀ}, positions in the padding dropped.
-     */
-    void inputGradient(float[] v, int vOff, int vStride, float[] dx, int dxOff, float[] ws) {
+    @Override
+    public void inputGradient(float[] v, int vOff, int vStride, float[] dx, int dxOff, float[] ws) {
         Arrays.fill(ws, gradientSplit, gradientSplit + 8 * split, 0f);
         int tw = tileCols;
         for (int u = 0; u < tiles; u += L) {

@@ -13,7 +13,7 @@ import java.util.Random;
  * of each), for profiling one shape and for alternating A/B runs of whole JVMs:
  * <pre>
  *   java --add-modules=jdk.incubator.vector -XX:PerMethodTrapLimit=100000 -XX:PerMethodRecompilationCutoff=100000 \
- *     -Dthreads=1 [-Dbatch=64 -Dc=64 -Df=128 -Dh=13 -Dsame=false] -cp ... \
+ *     -Dthreads=1 [-Dbatch=64 -Dc=64 -Df=128 -Dh=13 -Dsame=false -Dconvspark.winograd.tile=auto|2] -cp ... \
  *     io.convspark.kernels.layers.conv.WinogradLayerBench [seconds]
  * </pre>
  * The defaults are mnist-deitel's second convolution; cifar10-alzahrani's first Winograd layer is
@@ -48,8 +48,8 @@ public final class WinogradLayerBench {
                 forward = Math.min(forward, (t1 - t0) / 1e6);
                 backward = Math.min(backward, (t2 - t1) / 1e6);
             }
-            System.out.printf("Winograd %d -> %d channels, %dx%d, batch %d, %d thread(s), GEMM %s: forward %.2f ms, backward %.2f ms%n",
-                    c, f, h, h, batch, ex.parallelism(), ctx.gemm().name(), forward, backward);
+            System.out.printf("%s %d -> %d channels, %dx%d, batch %d, %d thread(s), GEMM %s: forward %.2f ms, backward %.2f ms%n",
+                    conv.algorithm(), c, f, h, h, batch, ex.parallelism(), ctx.gemm().name(), forward, backward);
         }
     }
 }
