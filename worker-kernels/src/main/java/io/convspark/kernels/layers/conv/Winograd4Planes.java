@@ -26,7 +26,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class Winograd4Planes implements WinogradTiling {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final float[] ALL_LANES = ones(L);
     private static final int SPLITS = 24;   // 16 arrays with s = 0, 8 with s = 1
 
     private final ConvGeometry g;
@@ -38,7 +37,7 @@ final class Winograd4Planes implements WinogradTiling {
     private final int blocks;         //   16 arrays of one 4x4 output element per tile
     private final int gradientBlocks; //   16 arrays of one 4x4 output-gradient element per tile (0 past the edge)
     private final int rows;           //   36 vectors: one chunk's tiles transformed along rows
-    private final float[] lastMask;   // 1 for the last vector's lanes not covered before it, else 0
+    private final TileVectors vectors; // the vectors covering a plane's tiles
     private final int[] columnTo;     // [a][padded column][s]: offset of its split array + q (from the split row), or -1
 
     Winograd4Planes(ConvGeometry g) {
@@ -46,7 +45,7 @@ final class Winograd4Planes implements WinogradTiling {
         int tileRows = (g.outH() + 3) / 4;
         this.tileCols = (g.outW() + 3) / 4;
         this.tiles = tileRows * tileCols;
-        if (!suits(tiles)) {
+        if (!TileVectors.suits(tiles)) {
             throw new IllegalArgumentException("Winograd F(4x4, 3x3) planes need at least " + L + " tiles a plane (one "
                     + "vector), got " + tiles + " for " + g);
         }
@@ -66,23 +65,7 @@ final class Winograd4Planes implements WinogradTiling {
                 columnTo[(a * columns + c) * 2 + 1] = b < 2 && q >= 1 ? splitIndex(a, b, 1) * split + q - 1 : -1;
             }
         }
-        this.lastMask = new float[L];
-        int covered = tiles / L * L;
-        int lastStart = tiles - L;
-        for (int l = 0; l < L; l++) {
-            lastMask[l] = lastStart + l >= covered ? 1f : 0f;
-        }
-    }
-
-    private static float[] ones(int n) {
-        float[] a = new float[n];
-        Arrays.fill(a, 1f);
-        return a;
-    }
-
-    /** True if a plane of {@code tiles} 4x4 tiles fills at least one vector. */
-    static boolean suits(int tiles) {
-        return tiles >= L;
+        this.vectors = new TileVectors(tiles);
     }
 
     /** Tiles of a plane of {@code g}'s outputs. */
@@ -91,33 +74,13 @@ final class Winograd4Planes implements WinogradTiling {
     }
 
     @Override
-    public int outputTile() {
-        return 4;
-    }
-
-    @Override
-    public int positions() {
-        return Winograd4Transforms.TILE;
+    public WinogradScheme scheme() {
+        return WinogradScheme.F4X4;
     }
 
     @Override
     public int workspaceSize() {
         return 2 * SPLITS * split + 32 * tiles + 36 * L;
-    }
-
-    @Override
-    public void kernel(float[] w, int wOff, float[] u, int uOff, int uStride) {
-        Winograd4Transforms.kernel(w, wOff, u, uOff, uStride);
-    }
-
-    @Override
-    public void kernelGradient(float[] u, int uOff, int uStride, float[] dg, int dgOff) {
-        Winograd4Transforms.kernelGradient(u, uOff, uStride, dg, dgOff);
-    }
-
-    /** Start of the vector that covers tiles from {@code u}: the last one ends exactly at T. */
-    private int chunkStart(int u) {
-        return Math.min(u, tiles - L);
     }
 
     /** Which of the 24 split arrays holds {@code xp[4ty' + a][4(tx' + s) + b]}. */
@@ -136,7 +99,7 @@ final class Winograd4Planes implements WinogradTiling {
     public void input(float[] x, int xOff, float[] v, int vOff, int vStride, float[] ws) {
         splitInput(x, xOff, ws);
         for (int u = 0; u < tiles; u += L) {
-            int c = chunkStart(u);
+            int c = vectors.start(u);
             for (int i = 0; i < 6; i++) {
                 // rows: h_i = d_i B, the six inputs of tile row i from the split arrays
                 int lane = c + (i >> 2) * tileCols;
@@ -186,6 +149,15 @@ final class Winograd4Planes implements WinogradTiling {
      * P[r&3, b, 0] at lane (r>>2)*TW + q and, for b < 2, to P[r&3, b, 1] one lane before.
      */
     private void splitInput(float[] x, int xOff, float[] ws) {
+        moveSplit(x, xOff, ws, inputSplit, false);
+    }
+
+    /**
+     * Between a plane and the split arrays at {@code ws[area ..]}, row by row: the plane into the
+     * arrays (split), or the arrays' sums into the plane (gather: dx[ih][iw] = P[a, b, 0][ty', q] +
+     * (b < 2 ? P[a, b, 1][ty', q - 1] : 0), r = ih + padTop = 4ty' + a, c = iw + padLeft = 4q + b).
+     */
+    private void moveSplit(float[] plane, int planeOff, float[] ws, int area, boolean gather) {
         int h = g.inH();
         int w = g.inW();
         int tw = tileCols;
@@ -196,52 +168,66 @@ final class Winograd4Planes implements WinogradTiling {
         for (int ih = 0; ih < h; ih++) {
             int r = ih + g.padTop();
             int a = r & 3;
-            int row = inputSplit + (r >> 2) * tw;
+            int row = area + (r >> 2) * tw;
             int p0 = row + splitIndex(a, 0, 0) * split;
             int p1 = row + splitIndex(a, 1, 0) * split;
             int p2 = row + splitIndex(a, 2, 0) * split;
             int p3 = row + splitIndex(a, 3, 0) * split;
             int s0 = row + splitIndex(a, 0, 1) * split - 1;
             int s1 = row + splitIndex(a, 1, 1) * split - 1;
-            int src = xOff + ih * w - pl;     // x index of padded column 0 of this row
-            for (int q = qFrom; q < qTo; q++) {
-                int c = src + 4 * q;
-                float v0 = x[c];
-                float v1 = x[c + 1];
-                ws[p0 + q] = v0;
-                ws[s0 + q] = v0;
-                ws[p1 + q] = v1;
-                ws[s1 + q] = v1;
-                ws[p2 + q] = x[c + 2];
-                ws[p3 + q] = x[c + 3];
+            int pad = planeOff + ih * w - pl;     // plane index of padded column 0 of this row
+            if (gather) {
+                for (int q = qFrom; q < qTo; q++) {
+                    int c = pad + 4 * q;
+                    plane[c] = ws[p0 + q] + ws[s0 + q];
+                    plane[c + 1] = ws[p1 + q] + ws[s1 + q];
+                    plane[c + 2] = ws[p2 + q];
+                    plane[c + 3] = ws[p3 + q];
+                }
+            } else {
+                for (int q = qFrom; q < qTo; q++) {
+                    int c = pad + 4 * q;
+                    float v0 = plane[c];
+                    float v1 = plane[c + 1];
+                    ws[p0 + q] = v0;
+                    ws[s0 + q] = v0;
+                    ws[p1 + q] = v1;
+                    ws[s1 + q] = v1;
+                    ws[p2 + q] = plane[c + 2];
+                    ws[p3 + q] = plane[c + 3];
+                }
             }
             // the plane's columns left of and right of those
             for (int iw = 0; iw < Math.min(w, 4 * qFrom - pl); iw++) {
-                splitColumn(x[src + iw + pl], row, a, iw + pl, ws);
+                moveColumn(plane, pad, iw + pl, ws, row, a, gather);
             }
             for (int iw = Math.max(0, 4 * qTo - pl); iw < w; iw++) {
-                splitColumn(x[src + iw + pl], row, a, iw + pl, ws);
+                moveColumn(plane, pad, iw + pl, ws, row, a, gather);
             }
         }
     }
 
-    /** Padded column c of split row {@code row} (row offset (r>>2)*TW), r&3 = a, to its one or two split arrays. */
-    private void splitColumn(float value, int row, int a, int c, float[] ws) {
+    /** {@link #moveSplit} for padded column c of one row, whose one or two split arrays the table gives. */
+    private void moveColumn(float[] plane, int pad, int c, float[] ws, int row, int a, boolean gather) {
         int t = (a * 4 * (tileCols + 1) + c) * 2;
         int o0 = columnTo[t];
         int o1 = columnTo[t + 1];
+        if (gather) {
+            plane[pad + c] = (o0 >= 0 ? ws[row + o0] : 0f) + (o1 >= 0 ? ws[row + o1] : 0f);
+            return;
+        }
         if (o0 >= 0) {
-            ws[row + o0] = value;
+            ws[row + o0] = plane[pad + c];
         }
         if (o1 >= 0) {
-            ws[row + o1] = value;
+            ws[row + o1] = plane[pad + c];
         }
     }
 
     @Override
     public void output(float[] m, int mOff, int mStride, float[] y, int yOff, float bias, float[] ws) {
         for (int u = 0; u < tiles; u += L) {
-            int c = chunkStart(u);
+            int c = vectors.start(u);
             for (int a = 0; a < 6; a++) {
                 // rows: r_a = M_a A (6 -> 4)
                 outputTransform(m, mOff + c + 6 * a * mStride, mStride, ws, rows + 4 * a * L, L, 0f);
@@ -314,7 +300,7 @@ final class Winograd4Planes implements WinogradTiling {
             }
         }
         for (int u = 0; u < tiles; u += L) {
-            int c = chunkStart(u);
+            int c = vectors.start(u);
             for (int i = 0; i < 4; i++) {
                 // rows: q_i = dy_i Aᵀ (4 -> 6)
                 outputGradientTransform(ws, gradientBlocks + c + 4 * i * tiles, tiles, ws, rows + 6 * i * L, L);
@@ -352,9 +338,9 @@ final class Winograd4Planes implements WinogradTiling {
         Arrays.fill(ws, gradientSplit, gradientSplit + SPLITS * split, 0f);
         int tw = tileCols;
         for (int u = 0; u < tiles; u += L) {
-            int c = chunkStart(u);
+            int c = vectors.start(u);
             // lanes an earlier vector already added are zeroed (the transform is linear)
-            float[] keep = c < u ? lastMask : ALL_LANES;
+            float[] keep = vectors.keep(u);
             for (int a = 0; a < 6; a++) {
                 // rows: e_a = dV_a Bᵀ, to the rows buffer
                 inputGradientRows(v, vOff + c + 6 * a * vStride, vStride, keep, ws, rows + 6 * a * L, L);
@@ -369,45 +355,7 @@ final class Winograd4Planes implements WinogradTiling {
                         splitAt(gradientSplit, 0, b, s, c + tw), splitAt(gradientSplit, 1, b, s, c + tw));
             }
         }
-        // gather: dx[ih][iw] = P[a, b, 0][ty', q] + (b < 2 ? P[a, b, 1][ty', q - 1] : 0), r = ih + padTop = 4ty' + a, c = 4q + b
-        int h = g.inH();
-        int w = g.inW();
-        int pl = g.padLeft();
-        int qFrom = Math.max(1, (pl + 3) / 4);
-        int qTo = Math.max(qFrom, Math.min(tw, (w + pl) / 4));
-        for (int ih = 0; ih < h; ih++) {
-            int r = ih + g.padTop();
-            int a = r & 3;
-            int row = gradientSplit + (r >> 2) * tw;
-            int p0 = row + splitIndex(a, 0, 0) * split;
-            int p1 = row + splitIndex(a, 1, 0) * split;
-            int p2 = row + splitIndex(a, 2, 0) * split;
-            int p3 = row + splitIndex(a, 3, 0) * split;
-            int s0 = row + splitIndex(a, 0, 1) * split - 1;
-            int s1 = row + splitIndex(a, 1, 1) * split - 1;
-            int dst = dxOff + ih * w - pl;    // dx index of padded column 0 of this row
-            for (int q = qFrom; q < qTo; q++) {
-                int c = dst + 4 * q;
-                dx[c] = ws[p0 + q] + ws[s0 + q];
-                dx[c + 1] = ws[p1 + q] + ws[s1 + q];
-                dx[c + 2] = ws[p2 + q];
-                dx[c + 3] = ws[p3 + q];
-            }
-            for (int iw = 0; iw < Math.min(w, 4 * qFrom - pl); iw++) {
-                dx[dst + iw + pl] = gatherColumn(row, a, iw + pl, ws);
-            }
-            for (int iw = Math.max(0, 4 * qTo - pl); iw < w; iw++) {
-                dx[dst + iw + pl] = gatherColumn(row, a, iw + pl, ws);
-            }
-        }
-    }
-
-    /** The gradient of padded column c in split row {@code row}, r&3 = a: the sum over its one or two split arrays. */
-    private float gatherColumn(int row, int a, int c, float[] ws) {
-        int t = (a * 4 * (tileCols + 1) + c) * 2;
-        int o0 = columnTo[t];
-        int o1 = columnTo[t + 1];
-        return (o0 >= 0 ? ws[row + o0] : 0f) + (o1 >= 0 ? ws[row + o1] : 0f);
+        moveSplit(dx, dxOff, ws, gradientSplit, true);
     }
 
     /**

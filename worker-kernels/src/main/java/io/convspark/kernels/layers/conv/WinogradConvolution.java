@@ -59,6 +59,7 @@ public final class WinogradConvolution implements Convolution {
     private final int tileCols;
     private final int tiles;
     private final WinogradTiling tiling;  // the scheme's transforms over whole planes
+    private final WinogradScheme scheme;
     private final int xi;                 // positions in a transformed tile: 16 or 36
     private final float[] u;              // [ξ][F][C] transformed kernel
     private final float[] du;             // [ξ][F][C] transformed kernel gradient, reduced over slots
@@ -96,8 +97,9 @@ public final class WinogradConvolution implements Convolution {
                     + "transformed tiles must fit an array): " + channels + " -> " + filters + " channels on " + geometry);
         }
         this.tiling = outputTile == 4 ? new Winograd4Planes(geometry)
-                : WinogradPlanes.suits(tiles) ? new WinogradPlanes(geometry) : new WinogradTileByTile(geometry);
-        this.xi = tiling.positions();
+                : TileVectors.suits(tiles) ? new WinogradPlanes(geometry) : new WinogradTileByTile(geometry);
+        this.scheme = tiling.scheme();
+        this.xi = scheme.positions;
         this.u = new float[xi * filters * channels];
         this.du = new float[xi * filters * channels];
         this.uPacked = new PackedA[xi];
@@ -117,7 +119,7 @@ public final class WinogradConvolution implements Convolution {
         if (!setting.equalsIgnoreCase("auto")) {
             throw new IllegalArgumentException(TILE_PROPERTY + ": expected auto or 2, got '" + setting + "'");
         }
-        return Winograd4Planes.suits(Winograd4Planes.tiles(g)) ? 4 : 2;
+        return TileVectors.suits(Winograd4Planes.tiles(g)) ? 4 : 2;
     }
 
     /**
@@ -146,8 +148,7 @@ public final class WinogradConvolution implements Convolution {
 
     @Override
     public String algorithm() {
-        int mm = tiling.outputTile();
-        return "winograd-" + mm + "x" + mm + "-3x3";
+        return scheme.algorithm();
     }
 
     /**
@@ -300,7 +301,7 @@ public final class WinogradConvolution implements Convolution {
                     System.arraycopy(du, q * fc + i0, t, q * KERNEL_BLOCK, n);
                 }
                 for (int j = 0; j < n; j++) {
-                    tiling.kernelGradient(t, j, KERNEL_BLOCK, dw, dwOff + 9 * (i0 + j));
+                    scheme.kernelGradient(t, j, KERNEL_BLOCK, dw, dwOff + 9 * (i0 + j));
                 }
             }
         });
@@ -321,7 +322,7 @@ public final class WinogradConvolution implements Convolution {
                 int i0 = blk * KERNEL_BLOCK;
                 int n = Math.min(KERNEL_BLOCK, fc - i0);
                 for (int j = 0; j < n; j++) {
-                    tiling.kernel(w, wOff + 9 * (i0 + j), t, j, KERNEL_BLOCK);
+                    scheme.kernel(w, wOff + 9 * (i0 + j), t, j, KERNEL_BLOCK);
                 }
                 for (int q = 0; q < xi; q++) {
                     System.arraycopy(t, q * KERNEL_BLOCK, u, q * fc + i0, n);

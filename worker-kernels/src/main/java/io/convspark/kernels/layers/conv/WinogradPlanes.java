@@ -18,14 +18,13 @@ import jdk.incubator.vector.VectorSpecies;
  * Outputs go the other way: each lane's 2x2 block is stored as four lane-contiguous arrays, then
  * spread into the plane. A plane of {@code T} tiles is covered by {@code ceil(T / L)} vectors of
  * {@code L} lanes, the last one shifted back to end at {@code T} (its overlap is recomputed, and
- * masked out where the results are accumulated), so this needs {@code T >= L}; see {@link #suits}.
+ * masked out where the results are accumulated), so this needs {@code T >= L}; see {@link TileVectors}.
  * The split arrays' padding positions are never written and stay zero; every buffer lives in a
  * caller's workspace of {@link #workspaceSize()} floats reserved for one geometry.
  */
 final class WinogradPlanes implements WinogradTiling {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final float[] ALL_LANES = ones(L);
 
     private final ConvGeometry g;
     private final int tileRows;
@@ -37,7 +36,7 @@ final class WinogradPlanes implements WinogradTiling {
     private final int blocks;         //   4 arrays of one 2x2 output element per tile
     private final int gradientBlocks; //   4 arrays of one 2x2 output-gradient element per tile (0 past the edge)
     private final int rows;           //   16 vectors: one chunk of (input or input-gradient) tiles transformed along rows
-    private final float[] lastMask;   // 1 for the last vector's lanes not covered before it, else 0
+    private final TileVectors vectors; // the vectors covering a plane's tiles
 
     WinogradPlanes(ConvGeometry g) {
         this.g = g;
@@ -50,53 +49,17 @@ final class WinogradPlanes implements WinogradTiling {
         this.blocks = 16 * split;
         this.gradientBlocks = blocks + 4 * tiles;
         this.rows = gradientBlocks + 4 * tiles;
-        this.lastMask = new float[L];
-        int covered = tiles / L * L;
-        int lastStart = Math.max(0, tiles - L);
-        for (int l = 0; l < L; l++) {
-            lastMask[l] = lastStart + l >= covered ? 1f : 0f;
-        }
-    }
-
-    private static float[] ones(int n) {
-        float[] a = new float[n];
-        Arrays.fill(a, 1f);
-        return a;
-    }
-
-    /** True if a plane of {@code tiles} tiles fills at least one vector. */
-    static boolean suits(int tiles) {
-        return tiles >= L;
+        this.vectors = new TileVectors(tiles);
     }
 
     @Override
-    public int outputTile() {
-        return 2;
-    }
-
-    @Override
-    public int positions() {
-        return WinogradTransforms.TILE;
+    public WinogradScheme scheme() {
+        return WinogradScheme.F2X2;
     }
 
     @Override
     public int workspaceSize() {
         return 16 * split + 8 * tiles + 16 * L;
-    }
-
-    @Override
-    public void kernel(float[] w, int wOff, float[] u, int uOff, int uStride) {
-        WinogradTransforms.kernel(w, wOff, u, uOff, uStride);
-    }
-
-    @Override
-    public void kernelGradient(float[] u, int uOff, int uStride, float[] dg, int dgOff) {
-        WinogradTransforms.kernelGradient(u, uOff, uStride, dg, dgOff);
-    }
-
-    /** Start of the vector that covers tiles from {@code u}: the last one ends exactly at T. */
-    private int chunkStart(int u) {
-        return Math.min(u, tiles - L);
     }
 
     private static int splitIndex(int a, int b, int s) {
@@ -109,7 +72,7 @@ final class WinogradPlanes implements WinogradTiling {
     public void input(float[] x, int xOff, float[] v, int vOff, int vStride, float[] ws) {
         splitInput(x, xOff, ws);
         for (int u = 0; u < tiles; u += L) {
-            int c = chunkStart(u);
+            int c = vectors.start(u);
             // two methods, not one: C2 boxes vectors in a method past its inlining budget
             inputRows(ws, inputSplit + c);
             inputColumns(ws, v, vOff + c, vStride);
@@ -215,7 +178,7 @@ final class WinogradPlanes implements WinogradTiling {
     @Override
     public void output(float[] m, int mOff, int mStride, float[] y, int yOff, float bias, float[] ws) {
         for (int u = 0; u < tiles; u += L) {
-            int c = chunkStart(u);
+            int c = vectors.start(u);
             // one method per chunk, with no vector arguments: C2 boxes vectors in a method past its inlining budget
             outputChunk(m, mOff + c, mStride, bias, ws, blocks + c);
         }
@@ -292,7 +255,7 @@ final class WinogradPlanes implements WinogradTiling {
             }
         }
         for (int u = 0; u < tiles; u += L) {
-            int c = chunkStart(u);
+            int c = vectors.start(u);
             outputGradientChunk(ws, gradientBlocks + c, m, mOff + c, mStride);
         }
     }
@@ -334,9 +297,9 @@ final class WinogradPlanes implements WinogradTiling {
         Arrays.fill(ws, gradientSplit, gradientSplit + 8 * split, 0f);
         int tw = tileCols;
         for (int u = 0; u < tiles; u += L) {
-            int c = chunkStart(u);
+            int c = vectors.start(u);
             // lanes an earlier vector already added are zeroed (the transform is linear)
-            float[] keep = c < u ? lastMask : ALL_LANES;
+            float[] keep = vectors.keep(u);
             // (small methods, not one: C2 boxes vectors in a method past its inlining budget)
             inputGradientRows(v, vOff + c, vStride, keep, ws);
             int p0 = gradientSplit + c;

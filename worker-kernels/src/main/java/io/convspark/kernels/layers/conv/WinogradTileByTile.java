@@ -20,28 +20,13 @@ final class WinogradTileByTile implements WinogradTiling {
     }
 
     @Override
-    public int outputTile() {
-        return 2;
-    }
-
-    @Override
-    public int positions() {
-        return WinogradTransforms.TILE;
+    public WinogradScheme scheme() {
+        return WinogradScheme.F2X2;
     }
 
     @Override
     public int workspaceSize() {
         return WinogradTransforms.TILE;
-    }
-
-    @Override
-    public void kernel(float[] w, int wOff, float[] u, int uOff, int uStride) {
-        WinogradTransforms.kernel(w, wOff, u, uOff, uStride);
-    }
-
-    @Override
-    public void kernelGradient(float[] u, int uOff, int uStride, float[] dg, int dgOff) {
-        WinogradTransforms.kernelGradient(u, uOff, uStride, dg, dgOff);
     }
 
     @Override

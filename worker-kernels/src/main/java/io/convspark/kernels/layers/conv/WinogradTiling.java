@@ -1,29 +1,20 @@
 package io.convspark.kernels.layers.conv;
 
 /**
- * One Winograd scheme F(m x m, 3x3) applied to whole planes: the kernel transform
- * {@code U = G g Gᵀ}, the input transform {@code V = Bᵀ d B} of every input tile of a plane, the
+ * One Winograd scheme F(m x m, 3x3) ({@link #scheme()}, with the kernel transforms) applied to whole
+ * planes: the input transform {@code V = Bᵀ d B} of every input tile of a plane, the
  * output transform {@code y = Aᵀ M A}, and the adjoints of each for the gradients. A plane of
  * {@code outH x outW} outputs is cut into {@code ceil(outH / m) x ceil(outW / m)} tiles; tile
  * {@code t} of a plane is lane {@code t} of every transformed array, and position ξ of a transformed
- * tile ({@link #positions()} of them, row-major) is the array {@code ξ * stride} further on.
+ * tile ({@link WinogradScheme#positions} of them, row-major) is the array {@code ξ * stride} further on.
  * {@link WinogradConvolution} runs the GEMMs between them.
  */
 interface WinogradTiling {
-    /** m: outputs per tile side (2 or 4); the input tiles are {@code m + 2} wide. */
-    int outputTile();
-
-    /** Values in one transformed tile, {@code (m + 2)²}. */
-    int positions();
+    /** The scheme whose transforms these are. */
+    WinogradScheme scheme();
 
     /** Floats of workspace one slot needs (reserved for one geometry; never shared between threads). */
     int workspaceSize();
-
-    /** {@code U[ξ] = (G g Gᵀ)[ξ]} of the 3x3 kernel at {@code g[gOff ..]}, to {@code u[uOff + ξ uStride]}. */
-    void kernel(float[] g, int gOff, float[] u, int uOff, int uStride);
-
-    /** {@code dg = Gᵀ dU G}: {@code dU[ξ]} at {@code u[uOff + ξ uStride]} (which may be overwritten), the 3x3 gradient to {@code dg[dgOff ..]}. */
-    void kernelGradient(float[] u, int uOff, int uStride, float[] dg, int dgOff);
 
     /** {@code V[ξ][vOff + t] = (Bᵀ d_t B)[ξ]} for every tile t of the input plane at {@code x[xOff]} (padding reads 0). */
     void input(float[] x, int xOff, float[] v, int vOff, int vStride, float[] ws);

@@ -65,7 +65,7 @@ class WinogradConvolutionTest {
 
     /** The output tiles a case is computed with: F(2x2) always, F(4x4) where its planes apply. */
     private static int[] outputTiles(Case c) {
-        return Winograd4Planes.suits(Winograd4Planes.tiles(c.geometry())) ? new int[] {2, 4} : new int[] {2};
+        return TileVectors.suits(Winograd4Planes.tiles(c.geometry())) ? new int[] {2, 4} : new int[] {2};
     }
 
     /** Forward output, input gradient, kernel gradient, bias gradient. */
