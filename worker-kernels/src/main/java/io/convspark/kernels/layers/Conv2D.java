@@ -25,7 +25,7 @@ import io.convspark.kernels.tensor.Tensor;
  * </pre>
  * Computed as {@code y_n[F, P] = W[F, C*kh*kw] x im2col(x_n)[C*kh*kw, P]} (see
  * {@link GemmConvolution}; 1x1 stride-1 convolutions skip the lowering) or, for 3x3 stride-1 windows,
- * by Winograd's F(2x2, 3x3) ({@link WinogradConvolution}); {@link ConvAlgorithm} chooses.
+ * by Winograd's F(4x4, 3x3) or F(2x2, 3x3) ({@link WinogradConvolution}); {@link ConvAlgorithm} chooses.
  *
  * <p>A first layer computed by {@link ShortReductionConvolution}, followed by a {@code MaxPooling2D}
  * alone (whole windows, stride the window's size, 'valid'), also does the pooling

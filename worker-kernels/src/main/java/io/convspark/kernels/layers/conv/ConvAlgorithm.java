@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code auto} (default): {@link WinogradConvolution} for 3x3 stride-1 undilated windows with at
  *       least {@value #WINOGRAD_MIN_CHANNELS} input channels and filters (where its transforms pay
- *       for themselves), {@link ShortReductionConvolution} for reductions {@code C*kh*kw} of at most
+ *       for themselves; F(4x4, 3x3) where planes are large enough, see
+ *       {@link WinogradConvolution#outputTile}), {@link ShortReductionConvolution} for reductions {@code C*kh*kw} of at most
  *       {@value ShortReductionConvolution#MAX_K} (first layers), {@link GemmConvolution} otherwise;</li>
  *   <li>{@code gemm}: im2col + GEMM for every convolution;</li>
  *   <li>{@code winograd}: Winograd wherever the window allows it, whatever the channel counts.</li>
@@ -34,7 +35,7 @@ public enum ConvAlgorithm {
                 if (configured == null) {
                     configured = parse(System.getProperty("convspark.conv.algorithm", "auto"));
                     LOG.info("convolution algorithm: {} (set -Dconvspark.conv.algorithm=auto|gemm|winograd to override)",
-                            configured == AUTO ? "auto: Winograd F(2x2, 3x3) for 3x3 stride-1 convolutions with >= "
+                            configured == AUTO ? "auto: Winograd F(4x4, 3x3) or F(2x2, 3x3) for 3x3 stride-1 convolutions with >= "
                                     + WINOGRAD_MIN_CHANNELS + " channels in and out, a short-reduction kernel for C*kh*kw <= "
                                     + ShortReductionConvolution.MAX_K + ", im2col + GEMM otherwise"
                                     : configured.name().toLowerCase(Locale.ROOT));

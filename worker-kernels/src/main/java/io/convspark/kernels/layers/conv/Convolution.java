@@ -8,7 +8,7 @@ import io.convspark.kernels.layers.StepContext;
  * A dense 2-D convolution (cross-correlation, as in Keras) of {@code C} input channels into
  * {@code F} filters over NCHW samples, forward and backward. Implementations differ in how they
  * compute it ({@link GemmConvolution}: im2col + GEMM, any geometry; {@link WinogradConvolution}:
- * Winograd F(2x2, 3x3), 3x3 stride-1 windows) and must agree within float rounding;
+ * Winograd F(4x4, 3x3) or F(2x2, 3x3), 3x3 stride-1 windows) and must agree within float rounding;
  * {@link ConvAlgorithm} picks one per layer. Instances own per-slot workspaces and are not safe for
  * concurrent use by several passes.
  */

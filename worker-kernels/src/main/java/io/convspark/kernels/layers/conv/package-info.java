@@ -8,10 +8,15 @@
  * ({@link io.convspark.kernels.layers.conv.GemmConvolution}), the same lowering with a register-tiled
  * product for short reductions, a model's first layer
  * ({@link io.convspark.kernels.layers.conv.ShortReductionConvolution}, its weight gradient in
- * {@link io.convspark.kernels.layers.conv.ShortReductionGradient}), and Winograd F(2x2, 3x3)
- * ({@link io.convspark.kernels.layers.conv.WinogradConvolution}, its tile transforms in
- * {@link io.convspark.kernels.layers.conv.WinogradTransforms} and, vectorized over whole planes,
- * {@link io.convspark.kernels.layers.conv.WinogradPlanes}), chosen per layer by
+ * {@link io.convspark.kernels.layers.conv.ShortReductionGradient}), and Winograd F(4x4, 3x3) or
+ * F(2x2, 3x3) ({@link io.convspark.kernels.layers.conv.WinogradConvolution}; the schemes in
+ * {@link io.convspark.kernels.layers.conv.WinogradScheme} with their tile transforms in
+ * {@link io.convspark.kernels.layers.conv.Winograd4Transforms} and
+ * {@link io.convspark.kernels.layers.conv.WinogradTransforms}; vectorized over whole planes, one
+ * lane a tile, in {@link io.convspark.kernels.layers.conv.Winograd4Planes} and
+ * {@link io.convspark.kernels.layers.conv.WinogradPlanes}, which cover a plane's tiles with the
+ * vectors of {@link io.convspark.kernels.layers.conv.TileVectors}; tile by tile in
+ * {@link io.convspark.kernels.layers.conv.WinogradTileByTile}), chosen per layer by
  * {@link io.convspark.kernels.layers.conv.ConvAlgorithm}; each applies an element-wise activation to
  * its output, and its derivative to the output gradient, part by part while the part is in cache;
  * a short-reduction convolution that also does the max pooling after it, so its full output is never

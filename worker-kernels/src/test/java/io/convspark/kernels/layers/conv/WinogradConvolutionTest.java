@@ -259,6 +259,60 @@ class WinogradConvolutionTest {
     }
 
     @Test
+    void fourByFourTilesWherePlanesFillAVectorUnlessSetToTwo() {
+        int lanes = TileVectors.LANES;
+        // the smallest square plane with at least a vector of 4x4 tiles, and the one below it
+        int side = 4 * (int) Math.ceil(Math.sqrt(lanes));
+        ConvGeometry large = ConvGeometry.of("t", side, side, 3, 3, 1, 1, 1, 1, Padding.SAME);
+        ConvGeometry small = ConvGeometry.of("t", side - 4, side - 4, 3, 3, 1, 1, 1, 1, Padding.SAME);
+        assertEquals(4, WinogradConvolution.outputTile(large));
+        assertEquals(2, WinogradConvolution.outputTile(small));
+        assertEquals("winograd-4x4-3x3", new WinogradConvolution(large, 16, 16).algorithm());
+        String before = System.getProperty(WinogradConvolution.TILE_PROPERTY);
+        try {
+            System.setProperty(WinogradConvolution.TILE_PROPERTY, "2");
+            assertEquals(2, WinogradConvolution.outputTile(large));
+            assertEquals("winograd-2x2-3x3", new WinogradConvolution(large, 16, 16).algorithm());
+            System.setProperty(WinogradConvolution.TILE_PROPERTY, "8");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> WinogradConvolution.outputTile(large));
+            assertTrue(e.getMessage().contains("convspark.winograd.tile") && e.getMessage().contains("'8'"),
+                    e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(WinogradConvolution.TILE_PROPERTY);
+            } else {
+                System.setProperty(WinogradConvolution.TILE_PROPERTY, before);
+            }
+        }
+        // F(4x4) on a plane with fewer tiles than lanes is refused with the counts
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new WinogradConvolution(small, 16, 16, 4));
+        assertTrue(e.getMessage().contains("tiles"), e.getMessage());
+    }
+
+    @Test
+    void tileVectorsCoverEveryTileOnceWhereResultsAccumulate() {
+        int lanes = TileVectors.LANES;
+        for (int tiles : new int[] {lanes, lanes + 1, 2 * lanes, 2 * lanes + 3, 5 * lanes - 1}) {
+            TileVectors vectors = new TileVectors(tiles);
+            float[] counted = new float[tiles];
+            for (int u = 0; u < tiles; u += lanes) {
+                int start = vectors.start(u);
+                assertTrue(start >= 0 && start + lanes <= tiles, "vector inside the plane");
+                float[] keep = vectors.keep(u);
+                for (int l = 0; l < lanes; l++) {
+                    counted[start + l] += keep[l];
+                }
+            }
+            for (int t = 0; t < tiles; t++) {
+                assertEquals(1f, counted[t], tiles + " tiles: tile " + t);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new TileVectors(lanes - 1));
+    }
+
+    @Test
     void takesOnlyThreeByThreeStrideOneWindows() {
         assertTrue(WinogradConvolution.supports(ConvGeometry.of("t", 8, 8, 3, 3, 1, 1, 1, 1, Padding.SAME)));
         assertFalse(WinogradConvolution.supports(ConvGeometry.of("t", 8, 8, 3, 3, 2, 2, 1, 1, Padding.SAME)));
