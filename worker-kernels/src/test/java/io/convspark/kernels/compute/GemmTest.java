@@ -66,7 +66,10 @@ class GemmTest {
         // A B^T with n <= two vectors and a long k: GemmDotKernels (conv weight gradients of small C*kh*kw)
         Random rnd = new Random(7);
         int[][] shapes = {{64, 9, 676}, {32, 27, 1024}, {5, 7, 130}, {4, 3, 128}, {9, 32, 1000}, {3, 1, 257}};
-        assertTrue(GemmDotKernels.suits(false, true, 9, 676), "mnist's first-layer weight gradient takes the path");
+        if (VectorGemm.lanes() >= 8) {
+            // (9 rows are more than two 4-lane vectors: NEON or SSE machines take the packed path)
+            assertTrue(GemmDotKernels.suits(false, true, 9, 676), "mnist's first-layer weight gradient takes the path");
+        }
         for (int[] s : shapes) {
             Problem.random(rnd, false, true, s[0], s[1], s[2], 0, 0, 1f, 0f).checkAgainstReference(vector);
             Problem.random(rnd, false, true, s[0], s[1], s[2], 3, 11, 0.5f, 1f).checkAgainstReference(vector);
