@@ -2,7 +2,7 @@
 """Merges several rounds of one engine's bench JSON into one: for every model and thread count, the
 training and the inference figures of the round with the highest images/s (each chosen on its own),
 and every layer's forward and backward time as the lowest over the rounds. The sgemm and FMA peaks
-are the highest. The merged report records how many rounds it was made from.
+and the memory bandwidth are the highest. The merged report records how many rounds it was made from.
 
 Usage: best_rounds.py OUT.json ROUND.json [ROUND.json ...]
 """
@@ -18,9 +18,9 @@ def best_by(entries, key):
 def merge(reports):
     out = copy.deepcopy(reports[0])
     out["rounds"] = len(reports)
-    for peak in ("sgemm_peak", "fma_peak"):
+    for peak, key in (("sgemm_peak", "gflops"), ("fma_peak", "gflops"), ("memory_bandwidth", "gb_per_second")):
         for i, entry in enumerate(out.get(peak, [])):
-            entry.update(max((r[peak][i] for r in reports), key=lambda e: e["gflops"]))
+            entry.update(max((r[peak][i] for r in reports), key=lambda e: e[key]))
     for mi, model in enumerate(out["models"]):
         for ri, run in enumerate(model["runs"]):
             same = [r["models"][mi]["runs"][ri] for r in reports]

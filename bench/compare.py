@@ -77,6 +77,9 @@ def main():
     for p_ in ours.get("fma_peak", []):
         lines.append("FMA peak (%d-bit vectors, %d thread(s)): %.1f GFLOP/s" % (p_["vector_bits"], p_["threads"],
                                                                               p_["gflops"]))
+    for b_ in ours.get("memory_bandwidth", []):
+        lines.append("memory stream, convspark (read + write, %d thread(s)): %.1f GB/s" % (b_["threads"],
+                                                                                     b_["gb_per_second"]))
     for p_ in ours["sgemm_peak"]:
         lines.append("sgemm peak, convspark %s (%d thread(s), each its own %d^3 product): %.1f GFLOP/s"
                      % (p_["gemm"], p_["threads"], p_["size"], p_["gflops"]))

@@ -22,10 +22,12 @@ import java.util.Map;
  * @param warmupSeconds untimed warm-up before each throughput measurement
  * @param sgemmPeak    the measured sgemm peak, one per thread count: what layer GFLOP/s are compared with
  * @param fmaPeak      the measured FMA ceiling of the cores, one per thread count
+ * @param memoryBandwidth the measured streaming rate of the memory system, one per thread count
  * @param models       one per model
  */
 public record BenchReport(String engine, Map<String, Object> environment, double seconds, double warmupSeconds,
-                          List<SgemmPeak> sgemmPeak, List<FmaPeak> fmaPeak, List<ModelResult> models) {
+                          List<SgemmPeak> sgemmPeak, List<FmaPeak> fmaPeak, List<MemoryBandwidth> memoryBandwidth,
+                          List<ModelResult> models) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT);
@@ -34,6 +36,7 @@ public record BenchReport(String engine, Map<String, Object> environment, double
         environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
         sgemmPeak = List.copyOf(sgemmPeak);
         fmaPeak = List.copyOf(fmaPeak);
+        memoryBandwidth = memoryBandwidth == null ? List.of() : List.copyOf(memoryBandwidth);
         models = List.copyOf(models);
     }
 

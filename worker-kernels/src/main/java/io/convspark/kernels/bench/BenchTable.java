@@ -23,6 +23,10 @@ public final class BenchTable {
             sb.append(String.format(Locale.ROOT, "FMA peak (%d-bit vectors, %d thread(s)): %.1f GFLOP/s (%.1f per thread)%n",
                     p.vectorBits(), p.threads(), p.gflops(), p.perThreadGflops()));
         }
+        for (MemoryBandwidth b : report.memoryBandwidth()) {
+            sb.append(String.format(Locale.ROOT, "memory stream (read + write, own arrays, %d thread(s)): %.1f GB/s (%.1f per thread)%n",
+                    b.threads(), b.gbPerSecond(), b.perThreadGbPerSecond()));
+        }
         Object coretype = report.environment().get("openblas_coretype");
         if (coretype != null && !"null".equals(coretype)) {
             sb.append("note: OPENBLAS_CORETYPE=").append(coretype).append(" forces OpenBLAS' kernels for that CPU type; "

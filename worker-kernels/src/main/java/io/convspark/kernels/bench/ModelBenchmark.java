@@ -53,11 +53,13 @@ public final class ModelBenchmark {
         }
         List<SgemmPeak> peaks = new ArrayList<>();
         List<FmaPeak> fmaPeaks = new ArrayList<>();
+        List<MemoryBandwidth> bandwidths = new ArrayList<>();
         for (int t : options.threads()) {
             try (KernelExecutor executor = new KernelExecutor(t)) {
-                progress.printf(Locale.ROOT, "bench: sgemm and FMA peaks, %d thread(s)...%n", t);
+                progress.printf(Locale.ROOT, "bench: sgemm and FMA peaks, memory bandwidth, %d thread(s)...%n", t);
                 peaks.add(SgemmPeak.measure(peakGemm, executor, options.peakSize(), options.seconds(), options.seed()));
                 fmaPeaks.add(FmaPeak.measure(executor, options.seconds()));
+                bandwidths.add(MemoryBandwidth.measure(executor, options.seconds()));
             }
         }
         List<ModelResult> results = new ArrayList<>();
@@ -65,7 +67,7 @@ public final class ModelBenchmark {
             results.add(measureModel(file, gemm, peaks));
         }
         return new BenchReport("convspark", environment(gemm), options.seconds(), options.warmupSeconds(), peaks,
-                fmaPeaks, results);
+                fmaPeaks, bandwidths, results);
     }
 
     private ModelResult measureModel(Path file, Gemm gemm, List<SgemmPeak> peaks) {

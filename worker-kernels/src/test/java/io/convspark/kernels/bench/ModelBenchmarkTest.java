@@ -28,6 +28,8 @@ class ModelBenchmarkTest {
         assertTrue(report.sgemmPeak().get(0).gflops() > 0);
         assertEquals(2, report.fmaPeak().size());
         assertTrue(report.fmaPeak().get(1).gflops() > 0 && report.fmaPeak().get(1).vectorBits() >= 64);
+        assertEquals(List.of(1, 2), report.memoryBandwidth().stream().map(MemoryBandwidth::threads).toList());
+        assertTrue(report.memoryBandwidth().get(0).gbPerSecond() > 0);
         ModelResult lenet = report.models().get(0);
         assertEquals("lenet5", lenet.model());
         assertEquals(61_706, lenet.parameters());
@@ -57,6 +59,8 @@ class ModelBenchmarkTest {
         assertEquals(report.models(), back.models());
         assertEquals(report.sgemmPeak(), back.sgemmPeak());
         assertEquals(report.fmaPeak(), back.fmaPeak());
+        assertEquals(report.memoryBandwidth(), back.memoryBandwidth());
+        assertTrue(BenchTable.render(report).contains("memory stream (read + write, own arrays, 2 thread(s))"));
         assertTrue(report.toJson().contains("\"images_per_second\""));
         assertTrue(report.toJson().contains("\"forward_peak_share\""));
 
