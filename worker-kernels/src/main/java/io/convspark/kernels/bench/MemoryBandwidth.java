@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
  * The memory system's streaming rate: GB/s read plus written while every thread scales its own
  * pair of 32 MiB arrays ({@code d[i] = s[i] * a + b}, far past the caches). Passes over whole
  * activation tensors (batch normalization, pooling, the lowering and the tile transforms of large
- * layers) are bound by it, and where one core already takes most of it, as on the 2-core Zen 5
- * machines of 2026-12 (46 GB/s alone, 42 GB/s for two), those passes do not get faster with more
- * threads: it bounds the training throughput's thread scaling.
+ * layers) are bound by it, and where one core already takes most of it those passes do not get
+ * faster with more threads, which bounds the training throughput's thread scaling. On the shared
+ * 2-core Zen 5 machines of 2026-12 it varied from run to run: 36-52 GB/s for one thread, 42-88 GB/s
+ * for two.
  *
  * @param threads           threads running concurrently
  * @param gbPerSecond       total GB/s (read + written) of all threads (median round)
