@@ -42,7 +42,7 @@ public final class WinogradConvolution implements Convolution {
     static final int TARGET_TILES = Integer.getInteger("convspark.winograd.tiles", 0);
     /**
      * Floats a group's transformed tiles (V and M, (m + 2)² (C + F) per tile) aim at: 128 Ki (512 KiB), so a
-     * group's tiles stay in a 1 MiB L2 while its 16 GEMMs read V and write M.
+     * group's tiles stay in a 1 MiB L2 while its 16 or 36 GEMMs read V and write M.
      */
     static final int GROUP_FLOATS = Integer.getInteger("convspark.winograd.groupFloats", 128 * 1024);
     /** Most floats in one slot's transformed tiles (V and M), 32 MiB, unless one sample alone needs more. */
@@ -369,8 +369,8 @@ public final class WinogradConvolution implements Convolution {
 
     /**
      * Floats between two ξ planes of {@code rows x cols}: rounded up to 1024 floats (4 KiB) plus 64, so
-     * the 16 planes of one tile start 256 bytes apart in the cache's set index instead of on one set
-     * (16 streams a power of two apart thrash an 8-way L1).
+     * the 16 or 36 planes of one tile start 256 bytes apart in the cache's set index instead of on one set
+     * (that many streams a power of two apart thrash an 8- or 12-way L1).
      */
     static int planeStride(int rows, int cols) {
         return (rows * cols + 1023) / 1024 * 1024 + 64;
