@@ -121,7 +121,8 @@ public final class LayerHarness {
     /**
      * The layer type, with "/winograd2" or "/winograd4" for Conv2D layers computed by Winograd F(2x2, 3x3)
      * or F(4x4, 3x3) (their GFLOP/s are then effective: direct-convolution FLOPs / time), "/short-k" for those computed by the short-reduction
-     * kernel ("/short-k+pool" when it also does the max pooling after it), "+activation" for a
+     * kernel ("/short-k+pool" when it also does the max pooling after it), "/direct-f" and "/direct-p"
+     * for the direct kernels with filters or positions in a vector's lanes, "+activation" for a
      * BatchNormalization that applies the activation layer after it, and "(fused)" for a layer whose
      * work the layer before does (it then costs nothing).
      */
@@ -134,6 +135,12 @@ public final class LayerHarness {
         }
         if (layer instanceof Conv2D conv && conv.algorithm().equals("im2col-short-k+maxpool")) {
             return layer.type() + "/short-k+pool";
+        }
+        if (layer instanceof Conv2D conv && conv.algorithm().equals("direct-filter-lanes")) {
+            return layer.type() + "/direct-f";
+        }
+        if (layer instanceof Conv2D conv && conv.algorithm().equals("direct-position-lanes")) {
+            return layer.type() + "/direct-p";
         }
         if (layer instanceof BatchNormalization && !layer.activation().isLinear()) {
             return layer.type() + "+" + layer.activation().name();

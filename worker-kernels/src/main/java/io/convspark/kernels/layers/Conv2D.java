@@ -7,6 +7,7 @@ import io.convspark.kernels.layers.conv.ConvAlgorithm;
 import io.convspark.kernels.layers.conv.Convolution;
 import io.convspark.kernels.layers.conv.GemmConvolution;
 import io.convspark.kernels.layers.conv.PooledShortReductionConvolution;
+import io.convspark.kernels.layers.conv.PositionLanesConvolution;
 import io.convspark.kernels.layers.conv.ShortReductionConvolution;
 import io.convspark.kernels.layers.conv.WinogradConvolution;
 import io.convspark.kernels.regularizers.Regularizer;
@@ -151,7 +152,9 @@ public final class Conv2D extends ConvolutionLayer<Conv2D.Options> {
     @Override
     public boolean canFuseMaxPooling(MaxPooling2D pool) {
         Activation act = activation();
-        return pooled == null && conv instanceof ShortReductionConvolution && act.isElementwise()
+        // a first layer (short reduction, whichever kernel auto took for it): the pooled kernel replaces it
+        boolean shortReduction = conv instanceof ShortReductionConvolution || conv instanceof PositionLanesConvolution;
+        return pooled == null && shortReduction && act.isElementwise()
                 && pool.strideHeight() == pool.poolHeight() && pool.strideWidth() == pool.poolWidth()
                 && "valid".equals(pool.padding())
                 && PooledShortReductionConvolution.suits(geometry(), inputShape().channels(), pool.poolHeight(),

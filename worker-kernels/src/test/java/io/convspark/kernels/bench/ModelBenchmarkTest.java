@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,11 +42,12 @@ class ModelBenchmarkTest {
             assertTrue(run.inference().imagesPerSecond() > 0, run.inference().toString());
             assertEquals(8, run.layers().size());
             LayerTiming conv = run.layers().get(0);
-            assertEquals("Conv2D/short-k", conv.type());
+            assertEquals("Conv2D/direct-p", conv.type());
             assertEquals(List.of(6, 28, 28), conv.outputShape());
             assertTrue(!conv.inputGradient() && conv.backwardGflop() == conv.forwardGflop(), conv.toString());
             assertTrue(conv.forwardGflops() > 0 && conv.forwardPeakShare() > 0, conv.toString());
             LayerTiming conv1 = run.layers().get(2);
+            assertEquals(FloatVector.SPECIES_PREFERRED.length() == 16 ? "Conv2D/direct-f" : "Conv2D", conv1.type());
             assertTrue(conv1.inputGradient() && conv1.backwardGflop() == 2 * conv1.forwardGflop(), conv1.toString());
             LayerTiming pool = run.layers().get(1);
             assertEquals(0.0, pool.forwardGflop());

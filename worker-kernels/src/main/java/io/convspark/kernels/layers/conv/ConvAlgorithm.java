@@ -2,6 +2,7 @@ package io.convspark.kernels.layers.conv;
 
 import io.convspark.kernels.layers.ConvGeometry;
 import java.util.Locale;
+import jdk.incubator.vector.FloatVector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +14,11 @@ import org.slf4j.LoggerFactory;
  *       least {@value #WINOGRAD_MIN_CHANNELS} input channels and filters (where its transforms pay
  *       for themselves; F(4x4, 3x3) where planes are large enough, see
  *       {@link WinogradConvolution#outputTile}), {@link ShortReductionConvolution} for reductions {@code C*kh*kw} of at most
- *       {@value ShortReductionConvolution#MAX_K} (first layers), {@link GemmConvolution} otherwise;</li>
+ *       {@value ShortReductionConvolution#MAX_K} (first layers; {@link PositionLanesConvolution} where
+ *       those have few filters and a reduction of at least {@value PositionLanesConvolution#MIN_TERMS}
+ *       terms, as lenet5's 6 of 5x5), {@link FilterLanesConvolution} for
+ *       stride-1 layers with more than half a vector's lanes of filters and at most a vector's (lenet5's
+ *       second layer), {@link GemmConvolution} otherwise;</li>
  *   <li>{@code gemm}: im2col + GEMM for every convolution;</li>
  *   <li>{@code winograd}: Winograd wherever the window allows it, whatever the channel counts.</li>
  * </ul>
@@ -37,7 +42,11 @@ public enum ConvAlgorithm {
                     LOG.info("convolution algorithm: {} (set -Dconvspark.conv.algorithm=auto|gemm|winograd to override)",
                             configured == AUTO ? "auto: Winograd F(4x4, 3x3) or F(2x2, 3x3) for 3x3 stride-1 convolutions with >= "
                                     + WINOGRAD_MIN_CHANNELS + " channels in and out, a short-reduction kernel for C*kh*kw <= "
-                                    + ShortReductionConvolution.MAX_K + ", im2col + GEMM otherwise"
+                                    + ShortReductionConvolution.MAX_K + " (a direct kernel with positions in a vector's lanes for <= "
+                                    + PositionLanesConvolution.MAX_FILTERS + " filters and C*kh*kw >= " + PositionLanesConvolution.MIN_TERMS
+                                    + "), a direct kernel with the filters in a vector's lanes for stride-1 layers of "
+                                    + (FloatVector.SPECIES_PREFERRED.length() / 2 + 1) + " to " + FloatVector.SPECIES_PREFERRED.length()
+                                    + " filters, im2col + GEMM otherwise"
                                     : configured.name().toLowerCase(Locale.ROOT));
                 }
                 a = configured;
@@ -59,7 +68,7 @@ public enum ConvAlgorithm {
     /**
      * A convolution of {@code channels} into {@code filters} over {@code g} computed by this algorithm;
      * where Winograd does not apply (window, or workspaces too large for arrays), the short-reduction
-     * kernel ({@code auto}) or im2col + GEMM.
+     * or filter-lanes kernel ({@code auto}) or im2col + GEMM.
      */
     public Convolution create(ConvGeometry g, int channels, int filters) {
         boolean winograd = WinogradConvolution.supports(g) && WinogradConvolution.fits(g, channels, filters)
@@ -68,7 +77,12 @@ public enum ConvAlgorithm {
         if (winograd) {
             return new WinogradConvolution(g, channels, filters);
         }
-        return this == AUTO && ShortReductionConvolution.suits(g, channels)
-                ? new ShortReductionConvolution(g, channels, filters) : new GemmConvolution(g, channels, filters);
+        if (this == AUTO && ShortReductionConvolution.suits(g, channels)) {
+            return PositionLanesConvolution.preferred(g, channels, filters)
+                    ? new PositionLanesConvolution(g, channels, filters)
+                    : new ShortReductionConvolution(g, channels, filters);
+        }
+        return this == AUTO && FilterLanesConvolution.preferred(g, filters)
+                ? new FilterLanesConvolution(g, channels, filters) : new GemmConvolution(g, channels, filters);
     }
 }

@@ -16,7 +16,14 @@
  * lane a tile, in {@link io.convspark.kernels.layers.conv.Winograd4Planes} and
  * {@link io.convspark.kernels.layers.conv.WinogradPlanes}, which cover a plane's tiles with the
  * vectors of {@link io.convspark.kernels.layers.conv.TileVectors}; tile by tile in
- * {@link io.convspark.kernels.layers.conv.WinogradTileByTile}), chosen per layer by
+ * {@link io.convspark.kernels.layers.conv.WinogradTileByTile}), and two direct convolutions for
+ * layers too narrow for a GEMM: filters in a vector's lanes
+ * ({@link io.convspark.kernels.layers.conv.FilterLanesConvolution}, lenet5's second layer) and
+ * output positions in a vector's lanes ({@link io.convspark.kernels.layers.conv.PositionLanesConvolution},
+ * first layers with few filters; the register-tiled kernels in
+ * {@link io.convspark.kernels.layers.conv.PositionLanes}, over inputs padded by
+ * {@link io.convspark.kernels.layers.conv.PaddedInput}, with per-slot workspaces in
+ * {@link io.convspark.kernels.layers.conv.PerSlot}); chosen per layer by
  * {@link io.convspark.kernels.layers.conv.ConvAlgorithm}; each applies an element-wise activation to
  * its output, and its derivative to the output gradient, part by part while the part is in cache;
  * a short-reduction convolution that also does the max pooling after it, so its full output is never

@@ -2,9 +2,14 @@ package io.convspark.kernels.layers.conv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.convspark.kernels.layers.Activation;
+import io.convspark.kernels.layers.ConvGeometry;
 import java.util.Random;
 
-/** What the convolution tests and benchmarks share: random operands and a relative comparison. */
+/**
+ * What the convolution tests and benchmarks share: random operands, the definition in double
+ * precision and a relative comparison.
+ */
 final class ConvTesting {
     private ConvTesting() {
     }
@@ -69,5 +74,69 @@ final class ConvTesting {
                 throw new AssertionError(what + " element " + i + ": expected " + e[i] + " but was " + a[i]);
             }
         }
+    }
+
+    /**
+     * The definition in double precision: {@code y = act(z)} with {@code z = W * x + b} (cross-correlation
+     * over the zero-padded input), and for the output gradient {@code dy} (through act:
+     * {@code dz = dy * act'(z)}, from the rounded float y, as the kernels do) the gradients of W, b and x.
+     *
+     * @param b the bias, or {@code null} for none
+     * @return {y, dW, db, dx}
+     */
+    static double[][] definition(float[] x, float[] w, float[] b, float[] dy, int batch, int ch, int f,
+                                 ConvGeometry g, Activation act) {
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        int p = g.outPlane();
+        float[] y = new float[dy.length];
+        double[] dw = new double[w.length];
+        double[] db = new double[f];
+        double[] dx = new double[x.length];
+        for (int pass = 0; pass < 2; pass++) {
+            for (int s = 0; s < batch; s++) {
+                for (int o = 0; o < f; o++) {
+                    for (int oh = 0; oh < g.outH(); oh++) {
+                        for (int ow = 0; ow < g.outW(); ow++) {
+                            int yi = (s * f + o) * p + oh * g.outW() + ow;
+                            double z = b != null ? b[o] : 0;
+                            double dz = 0;
+                            if (pass == 1) {
+                                float[] one = {dy[yi]};
+                                if (act != null) {
+                                    act.derive(new float[] {y[yi]}, one, 0, 1);
+                                }
+                                dz = one[0];
+                                db[o] += dz;
+                            }
+                            for (int cc = 0; cc < ch; cc++) {
+                                for (int i = 0; i < kh; i++) {
+                                    for (int j = 0; j < kw; j++) {
+                                        int ih = oh * g.strideH() - g.padTop() + i * g.dilationH();
+                                        int iw = ow * g.strideW() - g.padLeft() + j * g.dilationW();
+                                        if (ih < 0 || ih >= g.inH() || iw < 0 || iw >= g.inW()) {
+                                            continue;
+                                        }
+                                        int wi = ((o * ch + cc) * kh + i) * kw + j;
+                                        int xi = ((s * ch + cc) * g.inH() + ih) * g.inW() + iw;
+                                        z += w[wi] * (double) x[xi];
+                                        dw[wi] += dz * x[xi];
+                                        dx[xi] += dz * w[wi];
+                                    }
+                                }
+                            }
+                            if (pass == 0) {
+                                float[] one = {(float) z};
+                                if (act != null) {
+                                    act.apply(one, 0, 1);
+                                }
+                                y[yi] = one[0];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new double[][] {widen(y), dw, db, dx};
     }
 }

@@ -69,69 +69,11 @@ class ShortReductionConvolutionTest {
                 uniform(r, c.filters()), uniform(r, c.batch() * c.filters() * g.outPlane())};
     }
 
-    /**
-     * The definition in double precision: y = act(z) with z = W * x + b, and the gradients of W and b
-     * for the output gradient dy (through act: dz = dy * act'(z), from the rounded float y, as the kernels do).
-     */
+    /** The definition in double precision ({@link ConvTesting#definition}): output, weight and bias gradients. */
     private static double[][] reference(Case c, Activation act, boolean bias) {
         float[][] in = inputs(c);
-        float[] x = in[0];
-        float[] w = in[1];
-        float[] b = in[2];
-        float[] dy = in[3];
-        ConvGeometry g = c.geometry();
-        int ch = c.channels();
-        int kh = g.kernelH();
-        int kw = g.kernelW();
-        int f = c.filters();
-        int p = g.outPlane();
-        float[] y = new float[dy.length];
-        double[] dw = new double[w.length];
-        double[] db = new double[f];
-        for (int pass = 0; pass < 2; pass++) {
-            for (int s = 0; s < c.batch(); s++) {
-                for (int o = 0; o < f; o++) {
-                    for (int oh = 0; oh < g.outH(); oh++) {
-                        for (int ow = 0; ow < g.outW(); ow++) {
-                            int yi = (s * f + o) * p + oh * g.outW() + ow;
-                            double z = bias ? b[o] : 0;
-                            double dz = 0;
-                            if (pass == 1) {
-                                float[] one = {dy[yi]};
-                                if (act != null) {
-                                    act.derive(new float[] {y[yi]}, one, 0, 1);
-                                }
-                                dz = one[0];
-                                db[o] += dz;
-                            }
-                            for (int cc = 0; cc < ch; cc++) {
-                                for (int i = 0; i < kh; i++) {
-                                    for (int j = 0; j < kw; j++) {
-                                        int ih = oh * g.strideH() - g.padTop() + i * g.dilationH();
-                                        int iw = ow * g.strideW() - g.padLeft() + j * g.dilationW();
-                                        if (ih < 0 || ih >= g.inH() || iw < 0 || iw >= g.inW()) {
-                                            continue;
-                                        }
-                                        int wi = ((o * ch + cc) * kh + i) * kw + j;
-                                        double xv = x[((s * ch + cc) * g.inH() + ih) * g.inW() + iw];
-                                        z += w[wi] * xv;
-                                        dw[wi] += dz * xv;
-                                    }
-                                }
-                            }
-                            if (pass == 0) {
-                                float[] one = {(float) z};
-                                if (act != null) {
-                                    act.apply(one, 0, 1);
-                                }
-                                y[yi] = one[0];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return new double[][] {widen(y), dw, db};
+        return ConvTesting.definition(in[0], in[1], bias ? in[2] : null, in[3], c.batch(), c.channels(), c.filters(),
+                c.geometry(), act);
     }
 
     /** Output, weight gradient, bias gradient (no input gradient: the first-layer path). */
