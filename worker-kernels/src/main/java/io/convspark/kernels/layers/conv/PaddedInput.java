@@ -50,6 +50,10 @@ final class PaddedInput {
 
     /** Lays sample {@code n} of x into {@code dst}'s padded planes (the border, written by nobody, stays zero). */
     void copy(float[] x, int n, float[] dst) {
+        if (!padded()) {
+            System.arraycopy(x, n * size(), dst, 0, size());
+            return;
+        }
         int inH = g.inH();
         int inW = g.inW();
         for (int c = 0; c < channels; c++) {

@@ -195,7 +195,9 @@ public final class PositionLanesConvolution implements Convolution {
                         int end = to0 + Math.max(wp, spill);
                         if (from0 + spill <= dy.length && end <= s.dz.length) {
                             PositionLanes.copyRow(dy, from0, s.dz, to0, outW);
-                            Arrays.fill(s.dz, to0 + outW, end, 0f);
+                            for (int i = to0 + outW; i < end; i++) {
+                                s.dz[i] = 0f;
+                            }
                         } else {
                             System.arraycopy(dy, from0, s.dz, to0, outW);
                         }
