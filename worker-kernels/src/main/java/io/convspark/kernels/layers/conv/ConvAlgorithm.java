@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  *       those have few filters and a reduction of at least {@value PositionLanesConvolution#MIN_TERMS}
  *       terms, as lenet5's 6 of 5x5), {@link FilterLanesConvolution} for
  *       stride-1 layers with more than half a vector's lanes of filters and at most a vector's (lenet5's
- *       second layer), {@link GemmConvolution} otherwise;</li>
+ *       second layer) or whole vectors of filters over windows of 5x5 or more (mnist-suo's second
+ *       layer), {@link GemmConvolution} otherwise;</li>
  *   <li>{@code gemm}: im2col + GEMM for every convolution;</li>
  *   <li>{@code winograd}: Winograd wherever the window allows it, whatever the channel counts.</li>
  * </ul>
@@ -46,7 +47,8 @@ public enum ConvAlgorithm {
                                     + PositionLanesConvolution.MAX_FILTERS + " filters and C*kh*kw >= " + PositionLanesConvolution.MIN_TERMS
                                     + "), a direct kernel with the filters in a vector's lanes for stride-1 layers of "
                                     + (FloatVector.SPECIES_PREFERRED.length() / 2 + 1) + " to " + FloatVector.SPECIES_PREFERRED.length()
-                                    + " filters, im2col + GEMM otherwise"
+                                    + " filters or whole vectors of up to " + FilterLanesConvolution.MAX_VECTORS * FloatVector.SPECIES_PREFERRED.length()
+                                    + " filters over 5x5+ windows, im2col + GEMM otherwise"
                                     : configured.name().toLowerCase(Locale.ROOT));
                 }
                 a = configured;

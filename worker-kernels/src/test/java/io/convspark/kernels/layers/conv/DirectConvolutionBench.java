@@ -23,7 +23,8 @@ public final class DirectConvolutionBench {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         // name, batch, C, H(=W), F, window, padding same?, first layer?
         Object[][] shapes = {
-                {"lenet5 conv2d_1", 64, 6, 14, 16, 5, false, false}, {"16->16 5x5 same 14", 64, 16, 14, 16, 5, true, false},
+                {"lenet5 conv2d_1", 64, 6, 14, 16, 5, false, false}, {"mnist-suo conv2d_1", 64, 32, 14, 64, 5, true, false},
+                {"16->16 5x5 same 14", 64, 16, 14, 16, 5, true, false},
                 {"8->12 3x3 same 20", 32, 8, 20, 12, 3, true, false}, {"lenet5 conv2d", 64, 1, 32, 6, 5, false, true},
                 {"mnist-deitel conv2d", 64, 1, 28, 64, 3, false, true}, {"cifar conv2d", 50, 3, 32, 32, 3, true, true},
                 {"1->9 5x5 32", 64, 1, 32, 9, 5, false, true}, {"1->12 5x5 32", 64, 1, 32, 12, 5, false, true},

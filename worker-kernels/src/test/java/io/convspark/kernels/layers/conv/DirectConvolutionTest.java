@@ -55,6 +55,12 @@ class DirectConvolutionTest {
                 geometry(4, 4, 3, 3, 1, Padding.VALID)),
         new Case("2x4 window, one filter, one channel", 2, 1, 1, geometry(7, 9, 2, 4, 1, Padding.SAME)),
         new Case("1x1 window", 2, 7, Math.min(11, LANES), geometry(5, 6, 1, 1, 1, Padding.VALID)),
+        new Case("three vectors of filters (a pair and one), two of channels for the input gradient", 2,
+                LANES + 1, 2 * LANES + 3, geometry(7, 9, 5, 5, 1, Padding.SAME)),
+        new Case("four vectors of filters, 5x5 same (mnist-suo's second layer, smaller)", 2, 2 * LANES, 4 * LANES,
+                geometry(6, 6, 5, 5, 1, Padding.SAME)),
+        new Case("channels in the lanes, dilation 2, padding on two sides", 2, LANES, LANES / 2 + 1,
+                geometry(12, 13, 3, 3, 2, Padding.explicit(2, 0, 1, 3))),
     };
 
     /** Cases of the position-lanes kernel (first layers: any filter count, short reductions). */
@@ -146,26 +152,30 @@ class DirectConvolutionTest {
     }
 
     @Test
-    void takesStrideOneAndAVectorOfFiltersAtMost() {
+    void takesStrideOneAndFourVectorsOfFiltersAtMost() {
         ConvGeometry g = geometry(10, 10, 5, 5, 1, Padding.VALID);
-        assertTrue(FilterLanesConvolution.suits(g, LANES));
-        assertFalse(FilterLanesConvolution.suits(g, LANES + 1));
+        assertTrue(FilterLanesConvolution.suits(g, 4 * LANES));
+        assertFalse(FilterLanesConvolution.suits(g, 4 * LANES + 1));
         assertTrue(FilterLanesConvolution.preferred(g, LANES / 2 + 1));
         assertFalse(FilterLanesConvolution.preferred(g, LANES / 2));
+        assertTrue(FilterLanesConvolution.preferred(g, 4 * LANES));
+        assertFalse(FilterLanesConvolution.preferred(g, 2 * LANES + 1));
+        assertFalse(FilterLanesConvolution.preferred(geometry(10, 10, 3, 3, 1, Padding.SAME), 4 * LANES));
         ConvGeometry strided = ConvGeometry.of("t", 10, 10, 3, 3, 2, 2, 1, 1, Padding.SAME);
         assertFalse(FilterLanesConvolution.suits(strided, 8));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new FilterLanesConvolution(strided, 3, 8));
         assertTrue(e.getMessage().contains("stride 2x2"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new FilterLanesConvolution(g, 3, LANES + 1));
-        assertTrue(e.getMessage().contains((LANES + 1) + " filters"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new FilterLanesConvolution(g, 3, 4 * LANES + 1));
+        assertTrue(e.getMessage().contains((4 * LANES + 1) + " filters"), e.getMessage());
     }
 
     @Test
     void autoTakesItForLenet5sSecondLayer() {
         ConvGeometry g = geometry(14, 14, 5, 5, 1, Padding.VALID);
         Convolution conv = ConvAlgorithm.AUTO.create(g, 6, 16);
-        assertEquals(LANES >= 16 && 2 * 16 > LANES ? "direct-filter-lanes" : "im2col-gemm", conv.algorithm());
+        // 16 filters: one vector of 16 lanes, or whole vectors of 8 or 4 lanes over a 5x5 window
+        assertEquals("direct-filter-lanes", conv.algorithm());
         assertEquals("im2col-gemm", ConvAlgorithm.GEMM.create(g, 6, 16).algorithm());
     }
 
