@@ -33,6 +33,11 @@ class ConvConsistencyTest {
             // a 16x16 plane has 16 tiles of 4x4: Winograd F(4x4, 3x3) with vectors of up to 16 lanes
             new Case("conv3x3 winograd 4x4", () -> new Conv2D("c", Conv2D.options(16, 3, 3).padding("same")
                     .activation("relu")), Shape.image(16, 16, 16)),
+            // lenet5's layers: the direct kernels (filters in the lanes; positions in the lanes for the first)
+            new Case("conv 5x5 direct filter lanes", () -> new Conv2D("c", Conv2D.options(16, 5, 5)
+                    .activation("tanh")), Shape.image(6, 14, 14)),
+            new Case("conv 5x5 direct position lanes", () -> new Conv2D("c", Conv2D.options(6, 5, 5)
+                    .activation("tanh")), Shape.image(1, 16, 16)),
             new Case("conv strided dilated", () -> new Conv2D("c", Conv2D.options(6, 3, 3).strides(2)
                     .dilationRate(2).padding(Padding.explicit(1, 2, 0, 1))), Shape.image(3, 13, 14)),
             new Case("conv 1x1", () -> new Conv2D("c", Conv2D.options(7, 1, 1).activation("tanh")),
@@ -92,6 +97,15 @@ class ConvConsistencyTest {
         layer.build(List.of(CASES.get(1).input()));
         // 9 x 10 outputs: 3 x 3 tiles of 4x4, F(4x4) where they fill a vector (8 lanes or fewer)
         assertEquals(VectorGemm.lanes() <= 9 ? "winograd-4x4-3x3" : "winograd-2x2-3x3", ((Conv2D) layer).algorithm());
+    }
+
+    @Test
+    void lenet5sLayersTakeTheDirectKernels() {
+        for (int i = 3; i <= 4; i++) {
+            Layer layer = CASES.get(i).layer().get();
+            layer.build(List.of(CASES.get(i).input()));
+            assertEquals(i == 3 ? "direct-filter-lanes" : "direct-position-lanes", ((Conv2D) layer).algorithm());
+        }
     }
 
     @Test
