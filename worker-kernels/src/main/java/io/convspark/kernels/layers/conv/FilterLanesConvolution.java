@@ -71,6 +71,7 @@ public final class FilterLanesConvolution implements Convolution {
     /** Wd[m, c]: rows cld (channel lanes) or channelsPadded (position lanes) wide. */
     private final float[] wd;
     private final PerSlot<Slot> slots = new PerSlot<>(Slot::new);
+    private final SlotPartials dbPartial = new SlotPartials();
 
     /** One slot's workspaces. */
     private final class Slot {
@@ -78,7 +79,6 @@ public final class FilterLanesConvolution implements Convolution {
         /** Forward: z, [P', ld]; backward: dzT. Lanes past F stay zero. */
         final float[] t = new float[base.length * ld];
         final float[] dwt = new float[off.length * ld];
-        final float[] db = new float[filters];
         final float[] dzp = new float[filters * planeQ + positions + wq];
         /** The input gradient: [inputBase', cld] (channel lanes) or [channelsPadded, positions]. */
         final float[] dxs = new float[channelLanes ? inputBase.length * cld : channelsPadded * positions];
@@ -239,9 +239,9 @@ public final class FilterLanesConvolution implements Convolution {
         List<Slot> all = slots.of(ex.parallelism());
         for (Slot s : all) {
             Arrays.fill(s.dwt, 0f);
-            Arrays.fill(s.db, 0f);
             s.used = false;
         }
+        dbPartial.reset(all.size(), filters);
         if (dx != null) {
             // Wd[m, c] = W[f, c, i, j] for m = (f, i, j); channels past C stay zero
             int kk = g.kernelSize();
@@ -260,12 +260,15 @@ public final class FilterLanesConvolution implements Convolution {
         ex.parallelFor(batch, 1, (slot, from, to) -> {
             Slot s = all.get(slot);
             s.used = from < to;
+            float[] dbS = dbPartial.of(slot);
+            Arrays.fill(dbS, 0f);
+            dbPartial.markUsed(slot);
             for (int n = from; n < to; n++) {
                 int z = n * ySize;
                 if (act != null) {
                     act.derive(y, dy, z, z + ySize);
                 }
-                transposeGradient(dy, z, s);
+                transposeGradient(dy, z, s, dbS);
                 // the weight gradient reads x_n before dx_n (which may be the same array) is written
                 float[] src = input(x, n, s);
                 int srcOff = padded ? 0 : n * input.size();
@@ -298,20 +301,12 @@ public final class FilterLanesConvolution implements Convolution {
             }
         });
         if (db != null) {
-            for (int f = 0; f < filters; f++) {
-                float sum = 0f;
-                for (Slot s : all) {
-                    if (s.used) {
-                        sum += s.db[f];
-                    }
-                }
-                db[dbOff + f] = sum;
-            }
+            dbPartial.reduceInto(db, dbOff, ex);
         }
     }
 
-    /** {@code dzT[p, f] = dz[f, p]}, and the bias gradient's partial sums. */
-    private void transposeGradient(float[] dz, int z, Slot s) {
+    /** {@code dzT[p, f] = dz[f, p]}, and the bias gradient's partial sums ({@code dbS[f] += sum over p}). */
+    private void transposeGradient(float[] dz, int z, Slot s, float[] dbS) {
         for (int f = 0; f < filters; f++) {
             float sum = 0f;
             for (int q = 0; q < p; q++) {
@@ -319,7 +314,7 @@ public final class FilterLanesConvolution implements Convolution {
                 s.t[q * ld + f] = v;
                 sum += v;
             }
-            s.db[f] += sum;
+            dbS[f] += sum;
         }
     }
 
