@@ -2,7 +2,10 @@
 """Merges several rounds of one engine's bench JSON into one: for every model and thread count, the
 training and the inference figures of the round with the highest images/s (each chosen on its own),
 and every layer's forward and backward time as the lowest over the rounds. The sgemm and FMA peaks
-and the memory bandwidth are the highest. The merged report records how many rounds it was made from.
+and the memory bandwidth are the highest. A model's thread scaling measured with the thread counts
+taking turns ("scaling") is the round with the median training scaling, not the best (a ratio's best
+round is its luckiest), with every round's ratios under "scaling_rounds". The merged report records
+how many rounds it was made from.
 
 Usage: best_rounds.py OUT.json ROUND.json [ROUND.json ...]
 """
@@ -22,6 +25,12 @@ def merge(reports):
         for i, entry in enumerate(out.get(peak, [])):
             entry.update(max((r[peak][i] for r in reports), key=lambda e: e[key]))
     for mi, model in enumerate(out["models"]):
+        scalings = [r["models"][mi].get("scaling") for r in reports]
+        if all(scalings):
+            ordered = sorted(scalings, key=lambda sc: sc["training_scaling"])
+            model["scaling"] = copy.deepcopy(ordered[(len(ordered) - 1) // 2])
+            model["scaling_rounds"] = [{"training_scaling": sc["training_scaling"],
+                                        "inference_scaling": sc["inference_scaling"]} for sc in scalings]
         for ri, run in enumerate(model["runs"]):
             same = [r["models"][mi]["runs"][ri] for r in reports]
             if any(s["threads"] != run["threads"] for s in same):

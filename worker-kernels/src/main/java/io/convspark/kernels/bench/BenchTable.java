@@ -40,6 +40,14 @@ public final class BenchTable {
                 sb.append(throughputLine("inference", r.inference()));
                 sb.append(layerTable(r.layers()));
             }
+            AlternatingScaling sc = m.scaling();
+            if (sc != null) {
+                sb.append(String.format(Locale.ROOT, "%n%s, 1 and %d thread(s) taking turns of %d steps: training "
+                                + "%.2fx (median step %.2f / %.2f ms), inference %.2fx (%.2f / %.2f ms)%n", m.model(),
+                        sc.threads(), ModelBenchmark.TURN_STEPS, sc.trainingScaling(), sc.trainingOne().medianMs(),
+                        sc.trainingMany().medianMs(), sc.inferenceScaling(), sc.inferenceOne().medianMs(),
+                        sc.inferenceMany().medianMs()));
+            }
         }
         return sb.toString();
     }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * Measures models the way they train: for each model and thread count, the images/s of a full
@@ -33,8 +34,20 @@ import java.util.SplittableRandom;
  * <p>Each thread count gets its own executor and a freshly built model (same seed), so per-slot
  * workspaces are sized for it. The peak is measured with the native back-end when it loads (the
  * fastest GEMM of the machine), otherwise with the back-end under test.
+ *
+ * <p>Where the thread counts include 1 and more, the thread scaling is also measured with the two
+ * alternating in one run ({@link AlternatingScaling}), twice the measurement time each for training
+ * and inference.
  */
 public final class ModelBenchmark {
+    /** Steps in a row at one thread count before {@link AlternatingScaling} switches to the other. */
+    static final int TURN_STEPS = 10;
+    /**
+     * Steps at the start of each turn that are not counted: they run on caches the other copy of the
+     * model just filled, and the N-thread side's first loops wake its parked threads.
+     */
+    static final int SETTLE_STEPS = 4;
+
     private final BenchOptions options;
     private final PrintStream progress;
 
@@ -86,14 +99,9 @@ public final class ModelBenchmark {
                 trainable = model.parameters().trainableCount();
                 Trainer trainer = new Trainer(model, new SparseCategoricalCrossentropy(), new Adam(), List.of(), ctx);
                 SplittableRandom random = new SplittableRandom(options.seed());
-                int classes = model.outputShape().size();
 
                 Tensor trainInputs = randomImages(model, trainBatch, random);
-                int[] labels = new int[trainBatch];
-                for (int n = 0; n < trainBatch; n++) {
-                    labels[n] = random.nextInt(classes);
-                }
-                Targets targets = Targets.ofLabels(labels, trainBatch, classes);
+                Targets targets = randomTargets(model, trainBatch, random);
                 progress.printf(Locale.ROOT, "bench: %s, %d thread(s): training, batch %d...%n", model.name(), t,
                         trainBatch);
                 Throughput training = Throughput.of(trainBatch, StepTimes.measure(() -> {
@@ -114,8 +122,74 @@ public final class ModelBenchmark {
                 runs.add(new ModelRun(t, training, inference, layers));
             }
         }
+        int most = options.threads().stream().mapToInt(Integer::intValue).max().orElse(1);
+        AlternatingScaling scaling = options.threads().contains(1) && most > 1
+                ? measureScaling(definition, most, trainBatch, inferenceBatch, gemm) : null;
         return new ModelResult(definition.name(), file.toString(), parameters, trainable, trainBatch, inferenceBatch,
-                runs);
+                runs, scaling);
+    }
+
+    /** {@link AlternatingScaling}: the model at 1 and at {@code threads} threads, taking turns. */
+    private AlternatingScaling measureScaling(ModelDefinition definition, int threads, int trainBatch, int inferenceBatch,
+                                              Gemm gemm) {
+        progress.printf(Locale.ROOT, "bench: %s, 1 and %d thread(s) taking turns of %d steps: training and inference...%n",
+                definition.name(), threads, TURN_STEPS);
+        try (KernelExecutor one = new KernelExecutor(1);
+             KernelExecutor many = new KernelExecutor(threads)) {
+            // a model per executor: per-slot workspaces are sized for its thread count
+            Model[] models = {definition.build(options.seed()), definition.build(options.seed())};
+            StepContext[] contexts = {new StepContext(one, gemm), new StepContext(many, gemm)};
+            Trainer[] trainers = new Trainer[2];
+            for (int side = 0; side < 2; side++) {
+                trainers[side] = new Trainer(models[side], new SparseCategoricalCrossentropy(), new Adam(), List.of(),
+                        contexts[side]);
+            }
+            SplittableRandom random = new SplittableRandom(options.seed());
+            Tensor trainInputs = randomImages(models[0], trainBatch, random);
+            Targets targets = randomTargets(models[0], trainBatch, random);
+            Tensor inferenceInputs = randomImages(models[0], inferenceBatch, random);
+            StepTimes[] training = alternate(side -> {
+                trainers[side].computeGradients(trainInputs, targets, 0);
+                trainers[side].applyGradients();
+            });
+            StepTimes[] inference = alternate(side -> trainers[side].predictBatch(inferenceInputs));
+            return AlternatingScaling.of(threads, Throughput.of(trainBatch, training[0]),
+                    Throughput.of(trainBatch, training[1]), Throughput.of(inferenceBatch, inference[0]),
+                    Throughput.of(inferenceBatch, inference[1]));
+        }
+    }
+
+    /**
+     * Warms both sides up, then runs {@code step} for side 0 and side 1 in turns of {@link #TURN_STEPS}
+     * steps for twice the measurement time (two turns each at least); the first {@link #SETTLE_STEPS}
+     * of each turn are not counted.
+     */
+    private StepTimes[] alternate(IntConsumer step) {
+        for (int side = 0; side < 2; side++) {
+            final int s = side;
+            StepTimes.measure(() -> step.accept(s), options.warmupSeconds(), 0, 1);
+        }
+        StepTimes[] times = {new StepTimes(), new StepTimes()};
+        long end = System.nanoTime() + (long) (2 * options.seconds() * 1e9);
+        for (int i = 0; i < 4 * TURN_STEPS || System.nanoTime() < end || i % TURN_STEPS != 0; i++) {
+            int side = (i / TURN_STEPS) % 2;
+            long start = System.nanoTime();
+            step.accept(side);
+            if (i % TURN_STEPS >= SETTLE_STEPS) {
+                times[side].add(System.nanoTime() - start);
+            }
+        }
+        return times;
+    }
+
+    /** Uniformly random labels for {@code n} samples. */
+    private static Targets randomTargets(Model model, int n, SplittableRandom random) {
+        int classes = model.outputShape().size();
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = random.nextInt(classes);
+        }
+        return Targets.ofLabels(labels, n, classes);
     }
 
     /** A batch of {@code n} images with pixels uniform in [0, 1), as a normalized data set delivers them. */

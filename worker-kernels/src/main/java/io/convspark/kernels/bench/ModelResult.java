@@ -12,9 +12,10 @@ import java.util.List;
  * @param trainBatch          training batch size
  * @param inferenceBatch      inference batch size
  * @param runs                one per thread count
+ * @param scaling             1 thread against the most threads, alternating in one run; null unless both were asked for
  */
 public record ModelResult(String model, String source, long parameters, long trainableParameters, int trainBatch,
-                          int inferenceBatch, List<ModelRun> runs) {
+                          int inferenceBatch, List<ModelRun> runs, AlternatingScaling scaling) {
     public ModelResult {
         runs = List.copyOf(runs);
     }

@@ -53,6 +53,15 @@ class ModelBenchmarkTest {
             assertTrue(pool.forwardMs() > 0 && pool.backwardMs() > 0, pool.toString());
         }
         assertTrue(progress.toString(StandardCharsets.UTF_8).contains("lenet5, 2 thread(s): training"));
+        // 1 and 2 threads taking turns: both measured, the ratios from the medians
+        AlternatingScaling scaling = lenet.scaling();
+        assertEquals(2, scaling.threads());
+        assertTrue(scaling.trainingOne().steps() >= 12 && scaling.trainingMany().steps() >= 12, scaling.toString());
+        assertEquals(scaling.trainingMany().imagesPerSecond() / scaling.trainingOne().imagesPerSecond(),
+                scaling.trainingScaling(), 1e-12);
+        assertTrue(scaling.inferenceScaling() > 0, scaling.toString());
+        assertTrue(BenchTable.render(report).contains("lenet5, 1 and 2 thread(s) taking turns of 10 steps: training "),
+                BenchTable.render(report));
 
         Path json = tmp.resolve("out/ours.json");
         report.writeJson(json);

@@ -17,7 +17,8 @@ import java.util.Random;
  *     io.convspark.kernels.layers.conv.WinogradLayerBench [seconds]
  * </pre>
  * The defaults are mnist-deitel's second convolution; cifar10-alzahrani's first Winograd layer is
- * {@code -Dbatch=50 -Dc=32 -Df=32 -Dh=32 -Dsame=true}.
+ * {@code -Dbatch=50 -Dc=32 -Df=32 -Dh=32 -Dsame=true}. {@code -Dpasses=N} rotates among N sets of operands
+ * (inputs, outputs, gradients), so that each pass reads them from memory, not from the cache.
  */
 public final class WinogradLayerBench {
     private WinogradLayerBench() {
@@ -35,11 +36,17 @@ public final class WinogradLayerBench {
             StepContext ctx = new StepContext(ex, Gemms.get());
             Convolution conv = new WinogradConvolution(g, c, f);
             Random rnd = new Random(1);
-            ConvTesting.Pass pass = ConvTesting.Pass.random(rnd, batch, c, f, g);
+            // -Dpasses=N rotates among N operand sets, so each pass reads its input from memory as in a model
+            ConvTesting.Pass[] passes = new ConvTesting.Pass[Integer.getInteger("passes", 1)];
+            for (int i = 0; i < passes.length; i++) {
+                passes[i] = ConvTesting.Pass.random(rnd, batch, c, f, g);
+            }
+            int next = 0;
             long end = System.nanoTime() + (long) (seconds * 1e9);
             double forward = Double.MAX_VALUE;
             double backward = Double.MAX_VALUE;
             while (System.nanoTime() < end) {
+                ConvTesting.Pass pass = passes[next++ % passes.length];
                 long t0 = System.nanoTime();
                 pass.forward(conv, ctx);
                 long t1 = System.nanoTime();
