@@ -606,29 +606,42 @@ public final class VectorElementwiseKernels implements ElementwiseKernels {
      * {@code y[out ..]} (a whole vector: the upper half is scrap), and, unless {@code argmax} is
      * null, their winners to {@code argmax[out ..]}: the winning cell within the plane, {@code cell}
      * being the first window's top-left one. False, with nothing stored, if the corners hold a NaN
-     * (or inf - inf). The winner's offset (0, 1, inW, inW + 1) is blended as int bits in float
-     * lanes: masks handed on to integer code would be boxed.
+     * or an infinity (the scalar path takes those).
+     *
+     * <p>No masks: C2 (JDK 17) makes each compare-and-blend a mask turned into a vector and back.
+     * For finite u and v, {@code (u - v) + 0} is negative exactly where v > u (the + 0 turns the -0
+     * of u = -0, v = +0 into +0), so its int bits {@code >>> 31} are 1 where v is strictly larger: the
+     * first maximum wins, as in the scalar path. A choice by such a bit is {@code u ^ ((u ^ v) & -bit)}
+     * on the int bits, and the winner's offset (0, 1, inW, inW + 1) is plain int arithmetic.
      */
     private static boolean poolHalfRow(float[] x, int top, int inW, int cell, float[] y, int[] argmax, int out) {
         FloatVector a = FloatVector.fromArray(S, x, top);
         FloatVector b = FloatVector.fromArray(S, x, top + 1);
         FloatVector c = FloatVector.fromArray(S, x, top + inW);
         FloatVector d = FloatVector.fromArray(S, x, top + inW + 1);
-        if (a.lanewise(ADD, b).lanewise(ADD, c).lanewise(ADD, d).test(VectorOperators.IS_NAN).anyTrue()) {
-            return false;
+        FloatVector sum = a.add(b).add(c).add(d);
+        if (sum.sub(sum).test(VectorOperators.IS_NAN).anyTrue()) {
+            return false; // a NaN, or an infinity (inf - inf)
         }
-        VectorMask<Float> right = b.compare(VectorOperators.GT, a);
-        VectorMask<Float> rightBottom = d.compare(VectorOperators.GT, c);
-        FloatVector ab = a.blend(b, right);
-        FloatVector cd = c.blend(d, rightBottom);
-        VectorMask<Float> bottom = cd.compare(VectorOperators.GT, ab);
-        evenLanes(ab.blend(cd, bottom).reinterpretAsLongs()).intoArray(y, out);
+        FloatVector zero = FloatVector.zero(S);
+        IntVector right = a.sub(b).add(zero).reinterpretAsInts()
+                .lanewise(VectorOperators.LSHR, 31);
+        IntVector rightBottom = c.sub(d).add(zero).reinterpretAsInts()
+                .lanewise(VectorOperators.LSHR, 31);
+        IntVector ai = a.reinterpretAsInts();
+        IntVector ci = c.reinterpretAsInts();
+        IntVector ab = ai.lanewise(VectorOperators.XOR, ai.lanewise(VectorOperators.XOR, b.reinterpretAsInts()).and(right.neg()));
+        IntVector cd = ci.lanewise(VectorOperators.XOR, ci.lanewise(VectorOperators.XOR, d.reinterpretAsInts()).and(rightBottom.neg()));
+        IntVector bottom = ab.reinterpretAsFloats().sub(cd.reinterpretAsFloats()).add(zero)
+                .reinterpretAsInts().lanewise(VectorOperators.LSHR, 31);
+        // the even lanes packed into the lower half (evenLanes written out: a vector handed to a call C2
+        // leaves uninlined is boxed)
+        ((IntVector) ab.lanewise(VectorOperators.XOR, ab.lanewise(VectorOperators.XOR, cd).and(bottom.neg()))
+                .reinterpretAsLongs().convert(VectorOperators.L2I, 0)).reinterpretAsFloats().intoArray(y, out);
         if (argmax != null) {
-            FloatVector topOffset = FloatVector.zero(S).blend(FloatVector.broadcast(S, Float.intBitsToFloat(1)), right);
-            FloatVector bottomOffset = FloatVector.broadcast(S, Float.intBitsToFloat(inW))
-                    .blend(FloatVector.broadcast(S, Float.intBitsToFloat(inW + 1)), rightBottom);
-            ((IntVector) ((IntVector) topOffset.blend(bottomOffset, bottom).reinterpretAsInts())
-                    .add(IntVector.fromArray(I, LANE_INDEX, 0)).add(IntVector.broadcast(I, cell))
+            // right, or inW + rightBottom where the bottom pair won
+            IntVector offset = right.add(rightBottom.sub(right).add(inW).and(bottom.neg()));
+            ((IntVector) offset.add(IntVector.fromArray(I, LANE_INDEX, 0)).add(IntVector.broadcast(I, cell))
                     .reinterpretAsLongs().convert(VectorOperators.L2I, 0)).intoArray(argmax, out);
         }
         return true;

@@ -8,6 +8,7 @@ import io.convspark.kernels.layers.StepContext;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -289,78 +290,104 @@ public final class PooledShortReductionConvolution {
                 a32 = w3.lanewise(VectorOperators.FMA, b2, a32);
                 a33 = w3.lanewise(VectorOperators.FMA, b3, a33);
             }
-            // written out per filter, not in a helper taking vectors (one left uninlined would box them)
-            // the places as int bits in float lanes, narrowed to bytes when stored (one instruction; written
-            // out, not in a helper taking a vector, which left uninlined would box it)
-            FloatVector one = FloatVector.broadcast(S, Float.intBitsToFloat(1));
-            FloatVector two = FloatVector.broadcast(S, Float.intBitsToFloat(2));
-            FloatVector three = FloatVector.broadcast(S, Float.intBitsToFloat(3));
-            FloatVector none = FloatVector.broadcast(S, Float.intBitsToFloat(NO_GRADIENT));
-            FloatVector zero = FloatVector.zero(S);
+            // Written out per filter, not in a helper taking vectors (one left uninlined would box them).
+            // No masks, no max: C2 (JDK 17) turns each compare-and-blend into a mask made a vector and
+            // back, in chains that took most of this kernel's time. A comparison is a sign bit instead: for
+            // finite u and v, (u - v) + 0 is negative exactly where v > u (the + 0 turns the -0 of
+            // u = -0, v = +0 into +0), so its int bits >>> 31 are 1 where v is strictly larger, else 0;
+            // a choice between two vectors by such a bit is a ^ ((a ^ b) & -bit) on their int bits.
             // ReLU: the maxima <= 0 become 0 (and their windows get no gradient); without, none is below -inf.
-            // A threshold rather than a branch: vectors merged after a branch are a known way to keep C2
-            // from compiling the code after them to vector instructions. (A method this large also needs
-            // the JIT trap limits raised, see JitTrapLimits, or C2 boxes its vectors in some runs.)
+            // (A method this large also needs the JIT trap limits raised, see JitTrapLimits, or C2 boxes its
+            // vectors in some runs.)
             FloatVector floor = FloatVector.broadcast(S, relu ? 0f : Float.NEGATIVE_INFINITY);
+            FloatVector zero = FloatVector.zero(S);
             if (rows > 0) {
                 // pairs first, then the bottom pair's winner over the top's if strictly larger: the same
                 // first maximum as the places taken in order, in shorter chains
-                VectorMask<Float> right = a01.compare(VectorOperators.GT, a00);
-                VectorMask<Float> rightBottom = a03.compare(VectorOperators.GT, a02);
-                FloatVector top = a00.blend(a01, right);
-                FloatVector bottom = a02.blend(a03, rightBottom);
-                VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
-                FloatVector m = top.blend(bottom, lower).add(FloatVector.broadcast(S, ap[ai + k * mr + 0]));
-                VectorMask<Float> off = m.compare(VectorOperators.LE, floor);
-                m.blend(zero, off).intoArray(y, o0 + s);
-                FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
-                ((ByteVector) place.blend(none, off).reinterpretAsInts()
-                        .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o0 + s);
+                IntVector x0 = a00.reinterpretAsInts();
+                IntVector x1 = a01.reinterpretAsInts();
+                IntVector x2 = a02.reinterpretAsInts();
+                IntVector x3 = a03.reinterpretAsInts();
+                IntVector right = a00.sub(a01).add(zero).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31);
+                IntVector rightBottom = a02.sub(a03).add(zero).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31);
+                IntVector top = x0.lanewise(VectorOperators.XOR, x0.lanewise(VectorOperators.XOR, x1).and(right.neg()));
+                IntVector bottom = x2.lanewise(VectorOperators.XOR, x2.lanewise(VectorOperators.XOR, x3).and(rightBottom.neg()));
+                IntVector lower = top.reinterpretAsFloats().sub(bottom.reinterpretAsFloats()).add(zero).reinterpretAsInts()
+                        .lanewise(VectorOperators.LSHR, 31);
+                FloatVector m = top.lanewise(VectorOperators.XOR, top.lanewise(VectorOperators.XOR, bottom).and(lower.neg()))
+                        .reinterpretAsFloats().add(FloatVector.broadcast(S, ap[ai + k * mr + 0]));
+                // 1 where m > floor: the window's output is m and keeps its gradient; else 0 and none
+                IntVector on = floor.sub(m).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31);
+                m.reinterpretAsInts().and(on.neg()).reinterpretAsFloats().intoArray(y, o0 + s);
+                // place = right, or 2 + rightBottom where the bottom pair won; NO_GRADIENT (-1) where not on
+                IntVector place = right.add(rightBottom.sub(right).add(2).and(lower.neg()));
+                ((ByteVector) place.or(on.sub(1)).convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o0 + s);
             }
             if (rows > 1) {
                 // pairs first, then the bottom pair's winner over the top's if strictly larger: the same
                 // first maximum as the places taken in order, in shorter chains
-                VectorMask<Float> right = a11.compare(VectorOperators.GT, a10);
-                VectorMask<Float> rightBottom = a13.compare(VectorOperators.GT, a12);
-                FloatVector top = a10.blend(a11, right);
-                FloatVector bottom = a12.blend(a13, rightBottom);
-                VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
-                FloatVector m = top.blend(bottom, lower).add(FloatVector.broadcast(S, ap[ai + k * mr + 1]));
-                VectorMask<Float> off = m.compare(VectorOperators.LE, floor);
-                m.blend(zero, off).intoArray(y, o1 + s);
-                FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
-                ((ByteVector) place.blend(none, off).reinterpretAsInts()
-                        .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o1 + s);
+                IntVector x0 = a10.reinterpretAsInts();
+                IntVector x1 = a11.reinterpretAsInts();
+                IntVector x2 = a12.reinterpretAsInts();
+                IntVector x3 = a13.reinterpretAsInts();
+                IntVector right = a10.sub(a11).add(zero).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31);
+                IntVector rightBottom = a12.sub(a13).add(zero).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31);
+                IntVector top = x0.lanewise(VectorOperators.XOR, x0.lanewise(VectorOperators.XOR, x1).and(right.neg()));
+                IntVector bottom = x2.lanewise(VectorOperators.XOR, x2.lanewise(VectorOperators.XOR, x3).and(rightBottom.neg()));
+                IntVector lower = top.reinterpretAsFloats().sub(bottom.reinterpretAsFloats()).add(zero).reinterpretAsInts()
+                        .lanewise(VectorOperators.LSHR, 31);
+                FloatVector m = top.lanewise(VectorOperators.XOR, top.lanewise(VectorOperators.XOR, bottom).and(lower.neg()))
+                        .reinterpretAsFloats().add(FloatVector.broadcast(S, ap[ai + k * mr + 1]));
+                // 1 where m > floor: the window's output is m and keeps its gradient; else 0 and none
+                IntVector on = floor.sub(m).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31);
+                m.reinterpretAsInts().and(on.neg()).reinterpretAsFloats().intoArray(y, o1 + s);
+                // place = right, or 2 + rightBottom where the bottom pair won; NO_GRADIENT (-1) where not on
+                IntVector place = right.add(rightBottom.sub(right).add(2).and(lower.neg()));
+                ((ByteVector) place.or(on.sub(1)).convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o1 + s);
             }
             if (rows > 2) {
                 // pairs first, then the bottom pair's winner over the top's if strictly larger: the same
                 // first maximum as the places taken in order, in shorter chains
-                VectorMask<Float> right = a21.compare(VectorOperators.GT, a20);
-                VectorMask<Float> rightBottom = a23.compare(VectorOperators.GT, a22);
-                FloatVector top = a20.blend(a21, right);
-                FloatVector bottom = a22.blend(a23, rightBottom);
-                VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
-                FloatVector m = top.blend(bottom, lower).add(FloatVector.broadcast(S, ap[ai + k * mr + 2]));
-                VectorMask<Float> off = m.compare(VectorOperators.LE, floor);
-                m.blend(zero, off).intoArray(y, o2 + s);
-                FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
-                ((ByteVector) place.blend(none, off).reinterpretAsInts()
-                        .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o2 + s);
+                IntVector x0 = a20.reinterpretAsInts();
+                IntVector x1 = a21.reinterpretAsInts();
+                IntVector x2 = a22.reinterpretAsInts();
+                IntVector x3 = a23.reinterpretAsInts();
+                IntVector right = a20.sub(a21).add(zero).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31);
+                IntVector rightBottom = a22.sub(a23).add(zero).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31);
+                IntVector top = x0.lanewise(VectorOperators.XOR, x0.lanewise(VectorOperators.XOR, x1).and(right.neg()));
+                IntVector bottom = x2.lanewise(VectorOperators.XOR, x2.lanewise(VectorOperators.XOR, x3).and(rightBottom.neg()));
+                IntVector lower = top.reinterpretAsFloats().sub(bottom.reinterpretAsFloats()).add(zero).reinterpretAsInts()
+                        .lanewise(VectorOperators.LSHR, 31);
+                FloatVector m = top.lanewise(VectorOperators.XOR, top.lanewise(VectorOperators.XOR, bottom).and(lower.neg()))
+                        .reinterpretAsFloats().add(FloatVector.broadcast(S, ap[ai + k * mr + 2]));
+                // 1 where m > floor: the window's output is m and keeps its gradient; else 0 and none
+                IntVector on = floor.sub(m).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31);
+                m.reinterpretAsInts().and(on.neg()).reinterpretAsFloats().intoArray(y, o2 + s);
+                // place = right, or 2 + rightBottom where the bottom pair won; NO_GRADIENT (-1) where not on
+                IntVector place = right.add(rightBottom.sub(right).add(2).and(lower.neg()));
+                ((ByteVector) place.or(on.sub(1)).convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o2 + s);
             }
             if (rows > 3) {
                 // pairs first, then the bottom pair's winner over the top's if strictly larger: the same
                 // first maximum as the places taken in order, in shorter chains
-                VectorMask<Float> right = a31.compare(VectorOperators.GT, a30);
-                VectorMask<Float> rightBottom = a33.compare(VectorOperators.GT, a32);
-                FloatVector top = a30.blend(a31, right);
-                FloatVector bottom = a32.blend(a33, rightBottom);
-                VectorMask<Float> lower = bottom.compare(VectorOperators.GT, top);
-                FloatVector m = top.blend(bottom, lower).add(FloatVector.broadcast(S, ap[ai + k * mr + 3]));
-                VectorMask<Float> off = m.compare(VectorOperators.LE, floor);
-                m.blend(zero, off).intoArray(y, o3 + s);
-                FloatVector place = zero.blend(one, right).blend(two.blend(three, rightBottom), lower);
-                ((ByteVector) place.blend(none, off).reinterpretAsInts()
-                        .convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o3 + s);
+                IntVector x0 = a30.reinterpretAsInts();
+                IntVector x1 = a31.reinterpretAsInts();
+                IntVector x2 = a32.reinterpretAsInts();
+                IntVector x3 = a33.reinterpretAsInts();
+                IntVector right = a30.sub(a31).add(zero).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31);
+                IntVector rightBottom = a32.sub(a33).add(zero).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31);
+                IntVector top = x0.lanewise(VectorOperators.XOR, x0.lanewise(VectorOperators.XOR, x1).and(right.neg()));
+                IntVector bottom = x2.lanewise(VectorOperators.XOR, x2.lanewise(VectorOperators.XOR, x3).and(rightBottom.neg()));
+                IntVector lower = top.reinterpretAsFloats().sub(bottom.reinterpretAsFloats()).add(zero).reinterpretAsInts()
+                        .lanewise(VectorOperators.LSHR, 31);
+                FloatVector m = top.lanewise(VectorOperators.XOR, top.lanewise(VectorOperators.XOR, bottom).and(lower.neg()))
+                        .reinterpretAsFloats().add(FloatVector.broadcast(S, ap[ai + k * mr + 3]));
+                // 1 where m > floor: the window's output is m and keeps its gradient; else 0 and none
+                IntVector on = floor.sub(m).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31);
+                m.reinterpretAsInts().and(on.neg()).reinterpretAsFloats().intoArray(y, o3 + s);
+                // place = right, or 2 + rightBottom where the bottom pair won; NO_GRADIENT (-1) where not on
+                IntVector place = right.add(rightBottom.sub(right).add(2).and(lower.neg()));
+                ((ByteVector) place.or(on.sub(1)).convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(win, o3 + s);
             }
         }
     }

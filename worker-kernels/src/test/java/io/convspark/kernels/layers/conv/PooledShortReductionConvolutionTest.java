@@ -216,6 +216,35 @@ class PooledShortReductionConvolutionTest {
     }
 
     @Test
+    void aTiedWindowSendsItsGradientToItsFirstPlaceAsThePoolingLayerDoes() {
+        // planes constant along rows (every window's left and right places tie), and constant (all
+        // four tie): the fused kernel's sign-bit comparisons must keep the first maximum, which the
+        // input gradient shows (each place is a different pixel)
+        Case c = CASES[0];
+        Random rnd = new Random(4);
+        float[] w = gaussian(rnd, c.filters * 9);
+        float[] b = gaussian(rnd, c.filters);
+        float[] upstream = gaussian(rnd, c.batch * c.filters * 13 * 13);
+        float[] rows = new float[c.batch * 28 * 28];
+        float[] constant = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = (i / 28) % 5 - 2f;
+            constant[i] = 0.5f;
+        }
+        StepContext ctx = new StepContext(ONE, new VectorGemm()).training(true);
+        for (float[] x : new float[][] {rows, constant}) {
+            for (Activation act : new Activation[] {null, Activations.RELU, Activations.ELU}) {
+                String where = (x == rows ? "rows tie" : "all tie") + ", " + (act == null ? "none" : act.name());
+                Step expected = separate(c, x, w, b, upstream, act, ctx);
+                Step actual = fused(c, x, w, b, upstream, act, ctx, true, false);
+                assertClose(expected.y, actual.y, 1e-6, "outputs, " + where);
+                assertClose(expected.dx, actual.dx, 1e-5, "input gradient, " + where);
+                assertClose(expected.dw, actual.dw, 1e-5, "kernel gradient, " + where);
+            }
+        }
+    }
+
+    @Test
     void repeatedPassesGiveTheSameBits() {
         Case c = CASES[0];
         Random rnd = new Random(2);
