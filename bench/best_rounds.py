@@ -4,8 +4,9 @@ training and the inference figures of the round with the highest images/s (each 
 and every layer's forward and backward time as the lowest over the rounds. The sgemm and FMA peaks
 and the memory bandwidth are the highest. A model's thread scaling measured with the thread counts
 taking turns ("scaling") is the round with the median training scaling, not the best (a ratio's best
-round is its luckiest), with every round's ratios under "scaling_rounds". The merged report records
-how many rounds it was made from.
+round is its luckiest), with every round's ratios under "scaling_rounds"; likewise the independent
+copies against the model's threads ("copies"): the round with the median share of the ceiling, every
+round's under "copies_rounds". The merged report records how many rounds it was made from.
 
 Usage: best_rounds.py OUT.json ROUND.json [ROUND.json ...]
 """
@@ -31,6 +32,11 @@ def merge(reports):
             model["scaling"] = copy.deepcopy(ordered[(len(ordered) - 1) // 2])
             model["scaling_rounds"] = [{"training_scaling": sc["training_scaling"],
                                         "inference_scaling": sc["inference_scaling"]} for sc in scalings]
+        copies = [r["models"][mi].get("copies") for r in reports]
+        if all(copies):
+            ordered = sorted(copies, key=lambda c: c["share_of_ceiling"])
+            model["copies"] = copy.deepcopy(ordered[(len(ordered) - 1) // 2])
+            model["copies_rounds"] = [{k: c[k] for k in ("ceiling", "scaling", "share_of_ceiling")} for c in copies]
         for ri, run in enumerate(model["runs"]):
             same = [r["models"][mi]["runs"][ri] for r in reports]
             if any(s["threads"] != run["threads"] for s in same):

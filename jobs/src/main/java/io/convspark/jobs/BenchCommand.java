@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
             + "(default: mnist-deitel,mnist-suo,lenet5,cifar10-alzahrani)")
     List<String> models;
 
-    @Option(names = "--threads", defaultValue = "1,all", description = "Thread counts, 'all' = every core (default: ${DEFAULT-VALUE}); with 1 and more, the scaling is also measured with the two taking turns")
+    @Option(names = "--threads", defaultValue = "1,all", description = "Thread counts, 'all' = every core (default: ${DEFAULT-VALUE}); with 1 and more, the scaling is also measured with the two taking turns, and against as many independent 1-thread copies of the model at once")
     String threads;
 
     @Option(names = "--gemm", defaultValue = "auto", description = "GEMM back-end: auto, native, vector, java (default: ${DEFAULT-VALUE})")

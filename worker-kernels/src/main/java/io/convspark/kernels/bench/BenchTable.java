@@ -48,6 +48,15 @@ public final class BenchTable {
                         sc.trainingMany().medianMs(), sc.inferenceScaling(), sc.inferenceOne().medianMs(),
                         sc.inferenceMany().medianMs()));
             }
+            IndependentCopies ic = m.copies();
+            if (ic != null) {
+                sb.append(String.format(Locale.ROOT, "%s, %d independent 1-thread copies at once (what the host allows "
+                                + "%d cores on this model): %.2fx the training images/s of one alone; at %d threads in "
+                                + "the same rounds: %.2fx, %.0f%% of that (wall-clock, %d rounds; %,.0f / %,.0f / "
+                                + "%,.0f images/s)%n", m.model(), ic.threads(), ic.threads(), ic.ceiling(), ic.threads(),
+                        ic.scaling(), 100 * ic.shareOfCeiling(), ic.rounds(), ic.alone(), ic.copies(),
+                        ic.manyThreads()));
+            }
         }
         return sb.toString();
     }

@@ -37,7 +37,8 @@ import java.util.function.IntConsumer;
  *
  * <p>Where the thread counts include 1 and more, the thread scaling is also measured with the two
  * alternating in one run ({@link AlternatingScaling}), twice the measurement time each for training
- * and inference.
+ * and inference; and, for training, against what the host allows: as many independent 1-thread copies of
+ * the model at once as there are threads ({@link IndependentCopies}), 4.5 times the measurement time.
  */
 public final class ModelBenchmark {
     /** Steps in a row at one thread count before {@link AlternatingScaling} switches to the other. */
@@ -47,6 +48,8 @@ public final class ModelBenchmark {
      * model just filled, and the N-thread side's first loops wake its parked threads.
      */
     static final int SETTLE_STEPS = 4;
+    /** Rounds of {@link IndependentCopies}' three phases, each half the measurement time. */
+    static final int COPIES_ROUNDS = 3;
 
     private final BenchOptions options;
     private final PrintStream progress;
@@ -97,7 +100,7 @@ public final class ModelBenchmark {
                 Model model = definition.build(options.seed());
                 parameters = model.parameterCount();
                 trainable = model.parameters().trainableCount();
-                Trainer trainer = new Trainer(model, new SparseCategoricalCrossentropy(), new Adam(), List.of(), ctx);
+                Trainer trainer = trainer(model, ctx);
                 SplittableRandom random = new SplittableRandom(options.seed());
 
                 Tensor trainInputs = randomImages(model, trainBatch, random);
@@ -123,10 +126,17 @@ public final class ModelBenchmark {
             }
         }
         int most = options.threads().stream().mapToInt(Integer::intValue).max().orElse(1);
-        AlternatingScaling scaling = options.threads().contains(1) && most > 1
-                ? measureScaling(definition, most, trainBatch, inferenceBatch, gemm) : null;
+        boolean both = options.threads().contains(1) && most > 1;
+        AlternatingScaling scaling = both ? measureScaling(definition, most, trainBatch, inferenceBatch, gemm) : null;
+        IndependentCopies copies = null;
+        if (both) {
+            progress.printf(Locale.ROOT, "bench: %s, 1 copy alone, %d copies at once, 1 copy at %d threads: %d rounds...%n",
+                    definition.name(), most, most, COPIES_ROUNDS);
+            copies = CopiesRounds.measure(definition, most, trainBatch, gemm, options.seed(), options.seconds() / 2,
+                    COPIES_ROUNDS);
+        }
         return new ModelResult(definition.name(), file.toString(), parameters, trainable, trainBatch, inferenceBatch,
-                runs, scaling);
+                runs, scaling, copies);
     }
 
     /** {@link AlternatingScaling}: the model at 1 and at {@code threads} threads, taking turns. */
@@ -141,8 +151,7 @@ public final class ModelBenchmark {
             StepContext[] contexts = {new StepContext(one, gemm), new StepContext(many, gemm)};
             Trainer[] trainers = new Trainer[2];
             for (int side = 0; side < 2; side++) {
-                trainers[side] = new Trainer(models[side], new SparseCategoricalCrossentropy(), new Adam(), List.of(),
-                        contexts[side]);
+                trainers[side] = trainer(models[side], contexts[side]);
             }
             SplittableRandom random = new SplittableRandom(options.seed());
             Tensor trainInputs = randomImages(models[0], trainBatch, random);
@@ -182,8 +191,13 @@ public final class ModelBenchmark {
         return times;
     }
 
+    /** A trainer as the benchmark trains: sparse categorical cross-entropy, Adam, no metrics. */
+    static Trainer trainer(Model model, StepContext ctx) {
+        return new Trainer(model, new SparseCategoricalCrossentropy(), new Adam(), List.of(), ctx);
+    }
+
     /** Uniformly random labels for {@code n} samples. */
-    private static Targets randomTargets(Model model, int n, SplittableRandom random) {
+    static Targets randomTargets(Model model, int n, SplittableRandom random) {
         int classes = model.outputShape().size();
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
@@ -193,7 +207,7 @@ public final class ModelBenchmark {
     }
 
     /** A batch of {@code n} images with pixels uniform in [0, 1), as a normalized data set delivers them. */
-    private static Tensor randomImages(Model model, int n, SplittableRandom random) {
+    static Tensor randomImages(Model model, int n, SplittableRandom random) {
         Tensor t = new Tensor(model.inputShape(), n);
         float[] d = t.data();
         for (int i = 0; i < t.size(); i++) {

@@ -13,9 +13,12 @@ import java.util.List;
  * @param inferenceBatch      inference batch size
  * @param runs                one per thread count
  * @param scaling             1 thread against the most threads, alternating in one run; null unless both were asked for
+ * @param copies              the most threads against as many independent 1-thread copies at once (training); null
+ *                            unless both were asked for
  */
 public record ModelResult(String model, String source, long parameters, long trainableParameters, int trainBatch,
-                          int inferenceBatch, List<ModelRun> runs, AlternatingScaling scaling) {
+                          int inferenceBatch, List<ModelRun> runs, AlternatingScaling scaling,
+                          IndependentCopies copies) {
     public ModelResult {
         runs = List.copyOf(runs);
     }

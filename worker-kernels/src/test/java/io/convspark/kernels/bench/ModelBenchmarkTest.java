@@ -62,6 +62,16 @@ class ModelBenchmarkTest {
         assertTrue(scaling.inferenceScaling() > 0, scaling.toString());
         assertTrue(BenchTable.render(report).contains("lenet5, 1 and 2 thread(s) taking turns of 10 steps: training "),
                 BenchTable.render(report));
+        // 2 independent 1-thread copies at once, against one alone and the model at 2 threads
+        IndependentCopies copies = lenet.copies();
+        assertEquals(2, copies.threads());
+        assertEquals(ModelBenchmark.COPIES_ROUNDS, copies.rounds());
+        assertTrue(copies.alone() > 0 && copies.copies() > 0 && copies.manyThreads() > 0, copies.toString());
+        assertEquals(copies.copies() / copies.alone(), copies.ceiling(), 1e-12);
+        assertEquals(copies.manyThreads() / copies.alone(), copies.scaling(), 1e-12);
+        assertEquals(copies.scaling() / copies.ceiling(), copies.shareOfCeiling(), 1e-12);
+        assertTrue(BenchTable.render(report).contains("lenet5, 2 independent 1-thread copies at once (what the host "
+                + "allows 2 cores on this model): "), BenchTable.render(report));
 
         Path json = tmp.resolve("out/ours.json");
         report.writeJson(json);
