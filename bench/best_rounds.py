@@ -36,7 +36,8 @@ def merge(reports):
         if all(copies):
             ordered = sorted(copies, key=lambda c: c["share_of_ceiling"])
             model["copies"] = copy.deepcopy(ordered[(len(ordered) - 1) // 2])
-            model["copies_rounds"] = [{k: c[k] for k in ("ceiling", "scaling", "share_of_ceiling")} for c in copies]
+            model["copies_rounds"] = [{k: c[k] for k in ("ceiling", "scaling", "share_of_ceiling", "replica_scaling",
+                                                         "replica_share_of_ceiling")} for c in copies]
         for ri, run in enumerate(model["runs"]):
             same = [r["models"][mi]["runs"][ri] for r in reports]
             if any(s["threads"] != run["threads"] for s in same):

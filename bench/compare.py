@@ -150,15 +150,20 @@ def main():
         c = om[name].get("copies")
         if c:
             ceilings.append({"model": name, "threads": c["threads"], "ceiling": c["ceiling"],
-                             "ours_training": c["scaling"], "share_of_ceiling": c["share_of_ceiling"]})
+                             "ours_training": c["scaling"], "share_of_ceiling": c["share_of_ceiling"],
+                             "ours_replicas": c["replica_scaling"],
+                             "replicas_share_of_ceiling": c["replica_share_of_ceiling"]})
     if ceilings:
         lines.append("")
-        header = "%-18s %7s %12s %12s %9s" % ("model", "threads", "copies", "ours train", "share")
-        lines += [header + "   (N independent 1-thread copies at once, and ours at N threads, over one copy "
-                           "alone: training images/s, wall-clock)", "-" * len(header)]
+        header = "%-18s %7s %12s %12s %9s %12s %9s" % ("model", "threads", "copies", "ours threads", "share",
+                                                       "ours replicas", "share")
+        lines += [header + "   (N independent 1-thread copies at once; ours at N kernel threads; ours as N "
+                           "replicas sharing each batch: over one copy alone, training images/s, wall-clock)",
+                  "-" * len(header)]
         for c in ceilings:
-            lines.append("%-18s %7d %11.2fx %11.2fx %8.0f%%" % (c["model"], c["threads"], c["ceiling"],
-                                                              c["ours_training"], 100 * c["share_of_ceiling"]))
+            lines.append("%-18s %7d %11.2fx %11.2fx %8.0f%% %12.2fx %8.0f%%" % (
+                c["model"], c["threads"], c["ceiling"], c["ours_training"], 100 * c["share_of_ceiling"],
+                c["ours_replicas"], 100 * c["replicas_share_of_ceiling"]))
 
     lines.append("")
     header = "%-18s %7s %-16s %9s %9s %6s %9s %9s %6s" % ("model", "threads", "layer", "ours fwd", "torch fwd",

@@ -51,11 +51,13 @@ public final class BenchTable {
             IndependentCopies ic = m.copies();
             if (ic != null) {
                 sb.append(String.format(Locale.ROOT, "%s, %d independent 1-thread copies at once (what the host allows "
-                                + "%d cores on this model): %.2fx the training images/s of one alone; at %d threads in "
-                                + "the same rounds: %.2fx, %.0f%% of that (wall-clock, %d rounds; %,.0f / %,.0f / "
-                                + "%,.0f images/s)%n", m.model(), ic.threads(), ic.threads(), ic.ceiling(), ic.threads(),
-                        ic.scaling(), 100 * ic.shareOfCeiling(), ic.rounds(), ic.alone(), ic.copies(),
-                        ic.manyThreads()));
+                                + "%d cores on this model): %.2fx the training images/s of one alone; in the same "
+                                + "rounds, %d kernel threads: %.2fx (%.0f%% of that), %d replicas sharing each batch: "
+                                + "%.2fx (%.0f%%) (wall-clock, %d rounds; alone %,.0f, copies %,.0f, threads %,.0f, "
+                                + "replicas %,.0f images/s)%n", m.model(), ic.threads(), ic.threads(), ic.ceiling(),
+                        ic.threads(), ic.scaling(), 100 * ic.shareOfCeiling(), ic.threads(), ic.replicaScaling(),
+                        100 * ic.replicaShareOfCeiling(), ic.rounds(), ic.alone(), ic.copies(), ic.manyThreads(),
+                        ic.replicas()));
             }
         }
         return sb.toString();

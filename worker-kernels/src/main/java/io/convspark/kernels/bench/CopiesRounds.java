@@ -6,6 +6,7 @@ import io.convspark.kernels.layers.StepContext;
 import io.convspark.kernels.losses.Targets;
 import io.convspark.kernels.model.ModelDefinition;
 import io.convspark.kernels.tensor.Tensor;
+import io.convspark.kernels.train.ReplicaTrainer;
 import io.convspark.kernels.train.Trainer;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,10 +17,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Measures {@link IndependentCopies}: rounds of one copy alone, {@code threads} copies at once and
- * one copy at {@code threads} threads, each phase trained for the same wall-clock time. Every copy
- * has its own model, executor, batch and labels; the copies after the first run on threads of their
- * own, started once.
+ * Measures {@link IndependentCopies}: rounds of one copy alone, {@code threads} copies at once, one
+ * copy at {@code threads} threads and the copies as the replicas of a {@link ReplicaTrainer} (on the
+ * first copy's batch), each phase trained for the same wall-clock time. Every copy has its own
+ * model, executor, batch and labels; the copies after the first run on threads of their own, started
+ * once.
  */
 final class CopiesRounds {
     /** Untimed steps each trainer takes first (workspaces, optimizer state). */
@@ -54,7 +56,7 @@ final class CopiesRounds {
         return t;
     }
 
-    /** {@code rounds} rounds of the three phases, {@code phaseSeconds} each. */
+    /** {@code rounds} rounds of the four phases, {@code phaseSeconds} each. */
     static IndependentCopies measure(ModelDefinition definition, int threads, int batch, Gemm gemm, long seed,
                                      double phaseSeconds, int rounds) {
         List<KernelExecutor> executors = new ArrayList<>();
@@ -65,19 +67,24 @@ final class CopiesRounds {
         });
         try {
             CopiesRounds m = new CopiesRounds(definition, threads, batch, gemm, seed, phaseSeconds, executors);
-            for (int i = 0; i <= threads; i++) {
-                m.train(i, 0);
+            try (ReplicaTrainer replicas = new ReplicaTrainer(m.copies)) {
+                for (int i = 0; i <= threads; i++) {
+                    m.train(i, 0);
+                }
+                m.trainReplicas(replicas, 0);
+                double[] alone = new double[2];
+                double[] together = new double[2];
+                double[] manyThreads = new double[2];
+                double[] shared = new double[2];
+                for (int r = 0; r < rounds; r++) {
+                    add(alone, m.train(0, m.phaseNanos()));
+                    add(together, m.trainAllCopies(others));
+                    add(manyThreads, m.train(threads, m.phaseNanos()));
+                    add(shared, m.trainReplicas(replicas, m.phaseNanos()));
+                }
+                return IndependentCopies.of(threads, rounds, alone[0] / alone[1], together[0] / together[1],
+                        manyThreads[0] / manyThreads[1], shared[0] / shared[1]);
             }
-            double[] alone = new double[2];
-            double[] together = new double[2];
-            double[] manyThreads = new double[2];
-            for (int r = 0; r < rounds; r++) {
-                add(alone, m.train(0, m.phaseNanos()));
-                add(together, m.trainAllCopies(others));
-                add(manyThreads, m.train(threads, m.phaseNanos()));
-            }
-            return IndependentCopies.of(threads, rounds, alone[0] / alone[1], together[0] / together[1],
-                    manyThreads[0] / manyThreads[1]);
         } finally {
             others.shutdownNow();
             executors.forEach(KernelExecutor::close);
@@ -100,15 +107,27 @@ final class CopiesRounds {
      */
     private double[] train(int i, long nanos) {
         Trainer t = i < threads ? copies.get(i) : many;
+        return timed(() -> {
+            t.computeGradients(inputs.get(i), targets.get(i), 0);
+            t.applyGradients();
+        }, inputs.get(i).batch(), nanos);
+    }
+
+    /** The replicas on copy 0's batch for {@code nanos} (the warm-up steps if 0), returning {images, seconds}. */
+    private double[] trainReplicas(ReplicaTrainer replicas, long nanos) {
+        return timed(() -> replicas.step(inputs.get(0), targets.get(0)), inputs.get(0).batch(), nanos);
+    }
+
+    /** Steps of {@code batch} images until {@code nanos} passed ({@link #WARM_STEPS} if 0): {images, seconds}. */
+    private static double[] timed(Runnable step, int batch, long nanos) {
         long start = System.nanoTime();
         long deadline = start + nanos;
         int steps = 0;
         do {
-            t.computeGradients(inputs.get(i), targets.get(i), 0);
-            t.applyGradients();
+            step.run();
             steps++;
         } while (nanos == 0 ? steps < WARM_STEPS : System.nanoTime() < deadline);
-        return new double[] {(double) steps * inputs.get(i).batch(), (System.nanoTime() - start) / 1e9};
+        return new double[] {(double) steps * batch, (System.nanoTime() - start) / 1e9};
     }
 
     /**

@@ -38,7 +38,8 @@ import java.util.function.IntConsumer;
  * <p>Where the thread counts include 1 and more, the thread scaling is also measured with the two
  * alternating in one run ({@link AlternatingScaling}), twice the measurement time each for training
  * and inference; and, for training, against what the host allows: as many independent 1-thread copies of
- * the model at once as there are threads ({@link IndependentCopies}), 4.5 times the measurement time.
+ * the model at once as there are threads, and the model's threads as replicas ({@link IndependentCopies}), 6 times
+ * the measurement time.
  */
 public final class ModelBenchmark {
     /** Steps in a row at one thread count before {@link AlternatingScaling} switches to the other. */
@@ -48,7 +49,7 @@ public final class ModelBenchmark {
      * model just filled, and the N-thread side's first loops wake its parked threads.
      */
     static final int SETTLE_STEPS = 4;
-    /** Rounds of {@link IndependentCopies}' three phases, each half the measurement time. */
+    /** Rounds of {@link IndependentCopies}' four phases, each half the measurement time. */
     static final int COPIES_ROUNDS = 3;
 
     private final BenchOptions options;
@@ -130,8 +131,8 @@ public final class ModelBenchmark {
         AlternatingScaling scaling = both ? measureScaling(definition, most, trainBatch, inferenceBatch, gemm) : null;
         IndependentCopies copies = null;
         if (both) {
-            progress.printf(Locale.ROOT, "bench: %s, 1 copy alone, %d copies at once, 1 copy at %d threads: %d rounds...%n",
-                    definition.name(), most, most, COPIES_ROUNDS);
+            progress.printf(Locale.ROOT, "bench: %s, 1 copy alone, %d copies at once, %d threads, %d replicas: %d rounds...%n",
+                    definition.name(), most, most, most, COPIES_ROUNDS);
             copies = CopiesRounds.measure(definition, most, trainBatch, gemm, options.seed(), options.seconds() / 2,
                     COPIES_ROUNDS);
         }

@@ -66,7 +66,10 @@ class ModelBenchmarkTest {
         IndependentCopies copies = lenet.copies();
         assertEquals(2, copies.threads());
         assertEquals(ModelBenchmark.COPIES_ROUNDS, copies.rounds());
-        assertTrue(copies.alone() > 0 && copies.copies() > 0 && copies.manyThreads() > 0, copies.toString());
+        assertTrue(copies.alone() > 0 && copies.copies() > 0 && copies.manyThreads() > 0 && copies.replicas() > 0,
+                copies.toString());
+        assertEquals(copies.replicas() / copies.alone(), copies.replicaScaling(), 1e-12);
+        assertEquals(copies.replicaScaling() / copies.ceiling(), copies.replicaShareOfCeiling(), 1e-12);
         assertEquals(copies.copies() / copies.alone(), copies.ceiling(), 1e-12);
         assertEquals(copies.manyThreads() / copies.alone(), copies.scaling(), 1e-12);
         assertEquals(copies.scaling() / copies.ceiling(), copies.shareOfCeiling(), 1e-12);
