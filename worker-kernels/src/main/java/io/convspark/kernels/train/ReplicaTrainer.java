@@ -84,7 +84,9 @@ public final class ReplicaTrainer implements AutoCloseable {
     /**
      * One training step on {@code batch}: every replica's gradient on its shard, their mean, the same
      * optimizer update on every replica. Returns the batch's loss (the shards' losses weighted by
-     * their share).
+     * their share). A NaN or infinite loss is never trained through: the update is skipped (weights
+     * and moving statistics as they were) and the iteration count advances, as
+     * {@link Trainer#applyGradientsIfFinite} does; the caller sees the loss.
      */
     public double step(Tensor batch, Targets targets) {
         int n = batch.batch();
@@ -106,20 +108,25 @@ public final class ReplicaTrainer implements AutoCloseable {
                 losses[r] = replicas.get(r).computeGradients(shards[r], shardTargets[r], s0);
             }
         });
-        average(gradients, false);
-        average(statistics, true);
-        float[] mean = gradients[0];
-        coordinator.parallelFor(count, 1, (slot, from, to) -> {
-            for (int r = from; r < to; r++) {
-                Trainer t = replicas.get(r);
-                t.optimizer().update(t.model().parameters().values(), mean, t.iterations());
-                t.iterations(t.iterations() + 1);
-            }
-        });
         double loss = 0;
         for (int r = 0; r < count; r++) {
             loss += weights[r] * losses[r];
         }
+        boolean finite = Double.isFinite(loss);
+        if (finite) {
+            average(gradients, false);
+            average(statistics, true);
+        }
+        float[] mean = gradients[0];
+        coordinator.parallelFor(count, 1, (slot, from, to) -> {
+            for (int r = from; r < to; r++) {
+                Trainer t = replicas.get(r);
+                if (finite) {
+                    t.optimizer().update(t.model().parameters().values(), mean, t.iterations());
+                }
+                t.iterations(t.iterations() + 1);
+            }
+        });
         return loss;
     }
 

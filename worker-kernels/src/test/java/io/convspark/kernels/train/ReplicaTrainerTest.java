@@ -133,6 +133,23 @@ class ReplicaTrainerTest {
     }
 
     @Test
+    void aNanLossIsReportedAndNotTrainedThrough() {
+        try (ReplicaTrainer two = replicas(CONV_DROPOUT, Sgd::new, 2)) {
+            Trainer first = two.replicas().get(0);
+            Random rnd = new Random(2);
+            Tensor x = images(first, 6, rnd);
+            x.data()[5 * x.sampleSize() + 3] = Float.NaN; // a sample of the second shard
+            float[] before = first.model().parameters().values().clone();
+            double loss = two.step(x, labels(first, 6, rnd));
+            assertTrue(Double.isNaN(loss), "loss " + loss);
+            for (Trainer r : two.replicas()) {
+                assertArrayEquals(before, r.model().parameters().values(), "weights untouched");
+                assertEquals(1, r.iterations());
+            }
+        }
+    }
+
+    @Test
     void refusesWhatItCannotShare() {
         try (ReplicaTrainer two = replicas(CONV_DROPOUT, Sgd::new, 2)) {
             Trainer t = two.replicas().get(0);
