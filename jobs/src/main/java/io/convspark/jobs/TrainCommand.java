@@ -88,6 +88,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Kernel threads (default: all cores)")
     Integer threads;
 
+    @Option(names = "--replicas", defaultValue = "1", description = "Engine local: train N replicas of the model on "
+            + "threads of this JVM, each on 1 core and its share of every batch, applying the same mean gradient (data "
+            + "parallel, as the Spark replicas are; BatchNormalization then normalizes each share by its own statistics); "
+            + "1: one model on --threads kernel threads (default: ${DEFAULT-VALUE})")
+    int replicas;
+
     @Option(names = "--engine", defaultValue = "spark", description = "spark: data-parallel replicas on Spark (embedded local[*] "
             + "unless --master or spark-submit says otherwise); local: the single-JVM trainer, no Spark (default: ${DEFAULT-VALUE})")
     String engine;
@@ -106,6 +112,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--callbacks", paramLabel = "FILE", description = "Keras callbacks as a JSON list, e.g. [{\"type\": \"EarlyStopping\", \"patience\": 3}, {\"type\": \"ModelCheckpoint\", \"filepath\": \"ckpt-{epoch:02d}.convspark\"}]")
     Path callbacks;
 
+    /** The optimizer the options name, at the learning rate they give. */
+    private Optimizer newOptimizer() {
+        return learningRate == null ? Optimizers.parse(optimizer)
+                : Optimizers.parse(optimizer, Map.of("learning_rate", learningRate));
+    }
+
+    /** The metrics the options name, new instances. */
+    private List<Metric> newMetrics() {
+        List<Metric> list = new ArrayList<>();
+        for (String m : metrics) {
+            list.add(Metrics.parse(m));
+        }
+        return list;
+    }
+
     @Override
     public Integer call() throws IOException {
         if (!engine.equals("local") && !engine.equals("spark")) {
@@ -116,6 +137,15 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (validationSplit < 0 || validationSplit >= 1) {
             throw new UserError("--validation-split: expected a fraction in [0, 1), got " + validationSplit);
+        }
+        if (replicas < 1) {
+            throw new UserError("--replicas: expected a count >= 1, got " + replicas);
+        }
+        if (replicas > 1 && !engine.equals("local")) {
+            throw new UserError("--replicas is for --engine local; the Spark engine's replicas are its tasks");
+        }
+        if (replicas > 1 && threads != null) {
+            throw new UserError("--replicas and --threads: each replica runs on one thread; give one of them");
         }
         if (threads != null) {
             KernelExecutor.setShared(threads);
@@ -144,31 +174,44 @@ final class TrainCommand implements Callable<Integer> {
 
         ModelDefinition definition = ModelDefinition.read(model);
         Model net = definition.build(seed);
-        Optimizer opt = learningRate == null ? Optimizers.parse(optimizer)
-                : Optimizers.parse(optimizer, Map.of("learning_rate", learningRate));
+        Optimizer opt = newOptimizer();
         Loss lossFn = Losses.parse(loss);
-        List<Metric> metricList = new ArrayList<>();
-        for (String m : metrics) {
-            metricList.add(Metrics.parse(m));
-        }
+        List<Metric> metricList = newMetrics();
         Map<String, Object> trainingConfig = RunModelFile.trainingConfig(data, epochs, batchSize, seed, normalizer);
         Trainer trainer;
         History history;
         Map<String, Object> engineFacts = new LinkedHashMap<>();
         long start = System.nanoTime();
         if (engine.equals("local")) {
-            trainer = new Trainer(net, lossFn, opt, metricList);
-            int cores = trainer.context().executor().parallelism();
+            LocalReplicas local = replicas <= 1 ? null : LocalReplicas.of(replicas, (i, ctx) -> i == 0
+                    ? new Trainer(net, lossFn, opt, metricList, ctx)
+                    : new Trainer(definition.build(seed), Losses.parse(loss), newOptimizer(), newMetrics(), ctx));
+            trainer = local != null ? local.first() : new Trainer(net, lossFn, opt, metricList);
+            int cores = local != null ? replicas : trainer.context().executor().parallelism();
             console.print(net.summary());
-            console.printf(Locale.ROOT, "Training on %,d images, validating on %,d, testing on %,d; engine local, %d thread(s), "
+            console.printf(Locale.ROOT, "Training on %,d images, validating on %,d, testing on %,d; engine local, %s, "
                             + "GEMM %s, batch %d, %s%n", train.size(), validation == null ? 0 : validation.size(),
-                    test.size(), cores, Gemms.get().name(), batchSize, opt.name());
+                    test.size(), local != null ? replicas + " replicas of 1 thread" : cores + " thread(s)",
+                    Gemms.get().name(), batchSize, opt.name());
             engineFacts.put("threads", cores);
+            engineFacts.put("replicas", replicas);
             FitOptions options = new FitOptions().epochs(epochs).batchSize(batchSize).seed(seed).normalizer(normalizer)
                     .augmentation(augmentation);
             List<io.convspark.kernels.train.Callback> callbackList = callbacksFile.callbacks(trainingConfig);
             callbackList.add(0, new EpochLogger(console, System.console() != null, batchSize));
-            history = trainer.fit(train, validation, options, callbackList);
+            try {
+                history = trainer.fit(train, validation, options, callbackList);
+            } finally {
+                if (local != null) {
+                    local.close();
+                }
+            }
+            if (local != null) {
+                // evaluated on every core again, as after the Spark engine
+                Trainer onAllCores = new Trainer(net, lossFn, opt, metricList);
+                onAllCores.iterations(trainer.iterations());
+                trainer = onAllCores;
+            }
         } else {
             console.print(net.summary());
             TrainingPlan plan = TrainingPlan.builder(ModelDefinition.read(model).json()).modelSource(model.toString())

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * outputs are never half-written or silently replaced; invalid files are reported.
  */
 class PredictScoringTest {
-    private static final String MODEL = "{\"name\": \"small\", \"input\": {\"channels\": 1, \"height\": 28, \"width\": 28},"
+    static final String MODEL = "{\"name\": \"small\", \"input\": {\"channels\": 1, \"height\": 28, \"width\": 28},"
             + " \"layers\": [{\"type\": \"Conv2D\", \"filters\": 4, \"kernel_size\": 3, \"activation\": \"relu\"},"
             + " {\"type\": \"MaxPooling2D\", \"pool_size\": 2}, {\"type\": \"Flatten\"},"
             + " {\"type\": \"Dense\", \"units\": 10, \"activation\": \"softmax\"}]}";

@@ -1,5 +1,6 @@
 package io.convspark.kernels.train;
 
+import io.convspark.kernels.compute.KernelExecutor;
 import io.convspark.kernels.data.BatchAssembler;
 import io.convspark.kernels.data.ImageDataset;
 import io.convspark.kernels.data.Normalizer;
@@ -40,6 +41,8 @@ public final class Trainer implements TrainingControl {
     private final boolean fused;
     private final int numClassesOut;
     private long iterations;
+    /** Set by {@link #shareSteps}: fit's steps run on these replicas, this trainer the first. */
+    private ReplicaTrainer replicaSteps;
     private String stopReason;
     private int plannedEpochs;
     private int stepsPerEpoch;
@@ -162,8 +165,9 @@ public final class Trainer implements TrainingControl {
             checkDataset(validation, "validation");
         }
         int batch = options.batchSize();
+        // on replicas (one thread each), batches are assembled on every core: the process-wide executor
         BatchAssembler assembler = new BatchAssembler(train, options.normalizer(), options.augmentation(), batch,
-                ctx.executor());
+                replicaSteps == null ? ctx.executor() : KernelExecutor.shared());
         Targets targets = Targets.ofLabels(assembler.labels(), 0, numClassesOut);
         beginTraining(options.epochs(), (train.size() + batch - 1) / batch);
         History history = new History();
@@ -186,8 +190,7 @@ public final class Trainer implements TrainingControl {
                 int from = b * batch;
                 int n = assembler.fillTraining(order, from, Math.min(batch, train.size() - from), epoch);
                 targets.setLabels(assembler.labels(), n, numClassesOut);
-                double l = computeGradients(assembler.inputs(), targets, 0);
-                applyGradientsIfFinite(l);
+                double l = trainStep(assembler.inputs(), targets);
                 lossSum += l * n;
                 seen += n;
                 logs.put("loss", lossSum / seen);
@@ -218,6 +221,49 @@ public final class Trainer implements TrainingControl {
             c.onTrainEnd(history, this);
         }
         return history;
+    }
+
+    /**
+     * Makes {@link #fit} train on {@code replicas} ({@link ReplicaTrainer}: data parallel on threads of
+     * this JVM), whose first replica must be this trainer; {@code null} to train on this trainer's
+     * kernel threads again. Callbacks see this trainer: its metrics gather every replica's, and a
+     * learning rate set on its optimizer goes to the others' before the next step.
+     */
+    public void shareSteps(ReplicaTrainer replicas) {
+        if (replicas != null && replicas.replicas().get(0) != this) {
+            throw new IllegalArgumentException("the replicas' first trainer must be the one that fits");
+        }
+        if (replicas != null && replicas.replicas().stream().anyMatch(t -> t.metrics.size() != metrics.size())) {
+            throw new IllegalArgumentException("every replica needs the same metrics as the trainer that fits");
+        }
+        this.replicaSteps = replicas;
+    }
+
+    /** One step of {@link #fit}: on this trainer, or on the replicas of {@link #shareSteps}. Returns the loss. */
+    private double trainStep(Tensor inputs, Targets targets) {
+        if (replicaSteps == null) {
+            double l = computeGradients(inputs, targets, 0);
+            applyGradientsIfFinite(l);
+            return l;
+        }
+        List<Trainer> all = replicaSteps.replicas();
+        for (Trainer r : all) {
+            if (r != this && r.optimizer.baseLearningRate() != optimizer.baseLearningRate()) {
+                r.optimizer.setLearningRate(optimizer.baseLearningRate());
+            }
+        }
+        double l = replicaSteps.step(inputs, targets);
+        for (Trainer r : all) {
+            if (r == this) {
+                continue;
+            }
+            // the other replicas' metrics hold this step's shards only: into this trainer's, then cleared
+            for (int i = 0; i < metrics.size(); i++) {
+                metrics.get(i).merge(r.metrics.get(i).state());
+                r.metrics.get(i).reset();
+            }
+        }
+        return l;
     }
 
     /**

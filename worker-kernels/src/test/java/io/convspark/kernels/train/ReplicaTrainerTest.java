@@ -48,6 +48,13 @@ class ReplicaTrainerTest {
             + " {\"type\": \"Flatten\"},"
             + " {\"type\": \"Dense\", \"units\": 3, \"activation\": \"softmax\"}]}";
 
+    private static final String BARS = "{\"name\": \"bars\", \"input\": {\"channels\": 1, \"height\": 8, \"width\": 8},"
+            + " \"layers\": ["
+            + " {\"type\": \"Conv2D\", \"filters\": 4, \"kernel_size\": 3, \"activation\": \"relu\"},"
+            + " {\"type\": \"MaxPooling2D\", \"pool_size\": 2},"
+            + " {\"type\": \"Flatten\"},"
+            + " {\"type\": \"Dense\", \"units\": 3, \"activation\": \"softmax\"}]}";
+
     private final List<KernelExecutor> executors = new ArrayList<>();
 
     @AfterEach
@@ -129,6 +136,43 @@ class ReplicaTrainerTest {
                 moved |= before[i] != first.model().parameters().state()[i];
             }
             assertTrue(moved, "the moving statistics were updated");
+        }
+    }
+
+    @Test
+    void fitTrainsOnTheReplicasWithTheirMetricsGatheredAndTheLearningRateShared() {
+        List<Trainer> list = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            KernelExecutor ex = new KernelExecutor(1);
+            executors.add(ex);
+            list.add(new Trainer(ModelDefinition.parse(BARS, "bars").build(11), new SparseCategoricalCrossentropy(),
+                    new Adam(0.01f), List.of(new io.convspark.kernels.metrics.Accuracy()), new StepContext(ex, Gemms.get())));
+        }
+        Trainer first = list.get(0);
+        Callback halve = new Callback() {
+            @Override
+            public void onEpochEnd(int epoch, java.util.Map<String, Double> logs, TrainingControl control) {
+                control.optimizer().setLearningRate(control.optimizer().baseLearningRate() / 2);
+            }
+        };
+        try (ReplicaTrainer two = new ReplicaTrainer(list)) {
+            first.shareSteps(two);
+            History h = first.fit(TrainerTest.bars(600, 1), TrainerTest.bars(200, 2),
+                    new FitOptions().epochs(3).batchSize(32).seed(3), List.of(halve));
+            assertEquals(3 * 19, first.iterations());
+            assertEquals(3 * 19, list.get(1).iterations());
+            double[] accuracy = h.series("accuracy");
+            assertTrue(accuracy[2] > 0.9 && accuracy[2] <= 1.0, "training accuracy of both shards: "
+                    + java.util.Arrays.toString(accuracy));
+            assertTrue(h.last().get("val_accuracy") > 0.9, h.last().toString());
+            assertArrayEquals(first.model().parameters().values(), list.get(1).model().parameters().values());
+            // halved after epochs 0 and 1 (epoch 2's halving comes after the last step)
+            assertEquals(0.0025f, list.get(1).optimizer().baseLearningRate(), 1e-9);
+        }
+        try (ReplicaTrainer again = new ReplicaTrainer(list)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> list.get(1).shareSteps(again));
+            assertTrue(e.getMessage().contains("the replicas' first trainer must be the one that fits"), e.getMessage());
         }
     }
 
