@@ -147,6 +147,14 @@ class PooledShortReductionConvolutionTest {
         return new Step(y, dw, db, dx);
     }
 
+    /** Random 3x3 kernels, biases and pooled upstream gradient for a 28x28 case (13x13 pooled), drawn in that order. */
+    private record Mnist28(float[] w, float[] b, float[] upstream) {
+        static Mnist28 random(Case c, Random rnd) {
+            return new Mnist28(gaussian(rnd, c.filters * 9), gaussian(rnd, c.filters),
+                    gaussian(rnd, c.batch * c.filters * 13 * 13));
+        }
+    }
+
     @Test
     void equalsTheConvolutionThenThePoolingLayer() {
         Random rnd = new Random(5);
@@ -190,9 +198,10 @@ class PooledShortReductionConvolutionTest {
     void aNanOrAnOverflowTakesThePoolingLayersRules() {
         Case c = CASES[0];
         Random rnd = new Random(9);
-        float[] w = gaussian(rnd, c.filters * 9);
-        float[] b = gaussian(rnd, c.filters);
-        float[] upstream = gaussian(rnd, c.batch * c.filters * 13 * 13);
+        Mnist28 p = Mnist28.random(c, rnd);
+        float[] w = p.w();
+        float[] b = p.b();
+        float[] upstream = p.upstream();
         StepContext ctx = new StepContext(ONE, new VectorGemm()).training(true);
         float[] nan = gaussian(rnd, c.batch * 28 * 28);
         nan[28 * 28 + 5 * 28 + 7] = Float.NaN;   // sample 1: the windows around (5, 7) are NaN
@@ -222,9 +231,10 @@ class PooledShortReductionConvolutionTest {
         // input gradient shows (each place is a different pixel)
         Case c = CASES[0];
         Random rnd = new Random(4);
-        float[] w = gaussian(rnd, c.filters * 9);
-        float[] b = gaussian(rnd, c.filters);
-        float[] upstream = gaussian(rnd, c.batch * c.filters * 13 * 13);
+        Mnist28 p = Mnist28.random(c, rnd);
+        float[] w = p.w();
+        float[] b = p.b();
+        float[] upstream = p.upstream();
         float[] rows = new float[c.batch * 28 * 28];
         float[] constant = new float[rows.length];
         for (int i = 0; i < rows.length; i++) {
